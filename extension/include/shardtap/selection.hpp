@@ -1,0 +1,21 @@
+#pragma once
+// Making a Catch2 session run only this node's share of the test cases.
+
+namespace Catch {
+class Session;
+}
+
+namespace shardtap {
+
+// Call once, after session.applyCommandLine() and before session.run(). Resolves which node
+// this process is and leaves the session set to run exactly that node's share, in the user's
+// --order. Returns 0 to go on with session.run(); anything else is the exit status to return
+// at once (1 for a misconfigured node, with one line on stderr).
+//
+//     Catch::Session session;
+//     if (int status = session.applyCommandLine(argc, argv)) return status;
+//     if (int status = shardtap::apply_selection(session)) return status;
+//     return session.run();
+int apply_selection(Catch::Session& session);
+
+}  // namespace shardtap

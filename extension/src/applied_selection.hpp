@@ -1,0 +1,24 @@
+#pragma once
+// What apply_selection decided, for the listener and reporters of the same process.
+
+#include <shardtap/node.hpp>
+#include <shardtap/partition.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace shardtap {
+
+struct AppliedSelection {
+    Node node;
+    Strategy strategy = Strategy::round_robin;
+    std::string fingerprint;   // empty when the suite was not split
+    std::size_t selected = 0;  // test cases this node runs
+    std::size_t candidates = 0;  // test cases the whole suite runs
+};
+
+// Empty until apply_selection has run in this process.
+std::optional<AppliedSelection> const& applied_selection();
+
+}  // namespace shardtap

@@ -1,0 +1,43 @@
+#pragma once
+// Random test suites for property tests: names with the characters that break naive splitters.
+
+#include <shardtap/partition.hpp>
+
+#include <algorithm>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace shardtap::testing {
+
+inline std::string random_name(std::mt19937& rng) {
+    static const std::vector<std::string> pieces = {
+        "a", "Z", "9", " ", ",", "[", "]", "\"", "'", "\\", "#", "*", "~", "exclude:", "\xc3\xa9",
+        "\xe2\x9c\x93", "\xf0\x9f\x90\x9b", "test", "case", "::", "\t", "-", ".", "(", ")"};
+    std::uniform_int_distribution<std::size_t> length(1, 12);
+    std::uniform_int_distribution<std::size_t> piece(0, pieces.size() - 1);
+    std::string name;
+    for (auto n = length(rng); n > 0; --n) name += pieces[piece(rng)];
+    return name;
+}
+
+// `count` distinct keys; some share a name and differ by class or tags, as Catch2 allows.
+inline std::vector<TestKey> random_suite(std::mt19937& rng, std::size_t count) {
+    std::set<TestKey> keys;
+    std::uniform_int_distribution<int> variant(0, 9);
+    while (keys.size() < count) {
+        TestKey key{random_name(rng), "", ""};
+        if (variant(rng) == 0) key.class_name = "Fixture" + random_name(rng);
+        if (variant(rng) < 3) key.tags = "[" + random_name(rng) + "]";
+        keys.insert(key);
+        if (variant(rng) == 1 && keys.size() < count) {
+            keys.insert(TestKey{key.name, key.class_name, key.tags + "[twin]"});
+        }
+    }
+    std::vector<TestKey> suite(keys.begin(), keys.end());
+    std::shuffle(suite.begin(), suite.end(), rng);
+    return suite;
+}
+
+}  // namespace shardtap::testing

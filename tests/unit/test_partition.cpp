@@ -1,0 +1,80 @@
+#include <shardtap/partition.hpp>
+
+#include "random_suite.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators.hpp>
+#include <catch2/generators/catch_generators_range.hpp>
+
+#include <algorithm>
+#include <map>
+
+using namespace shardtap;
+using shardtap::testing::random_suite;
+
+namespace {
+
+std::vector<TestKey> keys_of(std::vector<TestKey> const& suite,
+                             std::vector<std::size_t> const& positions) {
+    std::vector<TestKey> keys;
+    for (auto position : positions) keys.push_back(suite[position]);
+    return keys;
+}
+
+std::vector<std::vector<TestKey>> all_shares(std::vector<TestKey> const& suite, std::size_t total) {
+    std::vector<std::vector<TestKey>> shares;
+    for (std::size_t index = 0; index < total; ++index) {
+        shares.push_back(keys_of(suite, node_share(suite, Node{index, total, "test"})));
+    }
+    return shares;
+}
+
+}  // namespace
+
+TEST_CASE("round-robin deals the canonical order like cards") {
+    std::vector<TestKey> suite = {{"e", "", ""}, {"b", "", ""}, {"d", "", ""},
+                                  {"a", "", ""}, {"c", "", ""}};
+    auto shares = all_shares(suite, 2);
+    CHECK(shares[0] == std::vector<TestKey>{{"a", "", ""}, {"c", "", ""}, {"e", "", ""}});
+    CHECK(shares[1] == std::vector<TestKey>{{"b", "", ""}, {"d", "", ""}});
+}
+
+TEST_CASE("the canonical order is name, then class, then tags") {
+    std::vector<TestKey> suite = {{"x", "B", ""}, {"x", "A", "[2]"}, {"x", "A", "[1]"}, {"w", "Z", ""}};
+    auto order = keys_of(suite, canonical_order(suite));
+    CHECK(order == std::vector<TestKey>{{"w", "Z", ""}, {"x", "A", "[1]"}, {"x", "A", "[2]"}, {"x", "B", ""}});
+}
+
+TEST_CASE("more nodes than tests: the last nodes get nothing") {
+    std::vector<TestKey> suite = {{"a", "", ""}, {"b", "", ""}};
+    auto shares = all_shares(suite, 5);
+    CHECK(shares[0].size() == 1);
+    CHECK(shares[1].size() == 1);
+    CHECK(shares[2].empty());
+    CHECK(shares[4].empty());
+}
+
+TEST_CASE("property: every test on exactly one node, balanced, independent of input order") {
+    auto const seed = GENERATE(range(1u, 41u));
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<std::size_t> size(0, seed % 4 == 0 ? 3000 : 200);
+    auto const suite = random_suite(rng, size(rng));
+    auto const total = std::uniform_int_distribution<std::size_t>(1, 64)(rng);
+    CAPTURE(seed, suite.size(), total);
+
+    auto const shares = all_shares(suite, total);
+    std::map<TestKey, int> runs;
+    for (auto const& share : shares) {
+        CHECK(share.size() >= suite.size() / total);
+        CHECK(share.size() <= (suite.size() + total - 1) / total);
+        for (auto const& key : share) ++runs[key];
+    }
+    CHECK(runs.size() == suite.size());
+    for (auto const& key : suite) {
+        CHECK(runs[key] == 1);
+    }
+
+    auto shuffled = suite;
+    std::shuffle(shuffled.begin(), shuffled.end(), rng);
+    CHECK(all_shares(shuffled, total) == shares);
+}
