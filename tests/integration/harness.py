@@ -1,0 +1,54 @@
+"""Runs the fixture binaries as real processes with real environment variables.
+
+Every integration test starts from a clean environment: the CI variables of the machine
+running the tests (a CI may well set CI_NODE_TOTAL) must never leak into a fixture.
+"""
+import os
+import re
+import subprocess
+import xml.etree.ElementTree as ElementTree
+
+FIXTURE_DIR = os.environ.get("SHARDTAP_FIXTURE_DIR", "")
+SOURCE_DIR = os.environ.get("SHARDTAP_SOURCE_DIR", "")
+BINARY_DIR = os.environ.get("SHARDTAP_BINARY_DIR", "")
+
+# Variables that decide a node, for shardtap or for Catch2 itself.
+NODE_VARIABLES = re.compile(
+    r"^(SHARDTAP_.*|CI_NODE_.*|GITLAB_CI|CIRCLE_NODE_.*|BUILDKITE_PARALLEL_.*|SEMAPHORE_JOB_.*"
+    r"|SYSTEM_TOTALJOBSINPHASE|SYSTEM_JOBPOSITIONINPHASE|TEST_TOTAL_SHARDS|TEST_SHARD_INDEX"
+    r"|TEST_SHARD_STATUS_FILE|BAZEL_TEST|XML_OUTPUT_FILE|TESTBRIDGE_TEST_ONLY|WAIT_TIME_SCALE)$")
+
+
+def fixture(name):
+    path = os.path.join(FIXTURE_DIR, name)
+    if not os.access(path, os.X_OK):
+        raise RuntimeError(f"fixture {path} is missing: build the project first")
+    return path
+
+
+def clean_environment(**variables):
+    environment = {k: v for k, v in os.environ.items() if not NODE_VARIABLES.match(k)}
+    environment.update({k: str(v) for k, v in variables.items()})
+    return environment
+
+
+def run(binary, *args, env=None, timeout=120):
+    """Runs binary with args in a clean environment plus env; returns the CompletedProcess."""
+    return subprocess.run([binary, *args], env=clean_environment(**(env or {})),
+                          capture_output=True, timeout=timeout)
+
+
+def xml_test_cases(stdout):
+    """Every test case in Catch2's XML report, in run order, as "name @line": the line tells
+    apart test cases that share a name (Catch2 allows it across fixture classes)."""
+    root = ElementTree.fromstring(stdout)
+    return [f'{case.get("name")} @{case.get("line")}' for case in root.iter("TestCase")]
+
+
+def ran(binary, *args, env=None):
+    """The test cases that ran, read from Catch2's own XML reporter."""
+    result = run(binary, "-r", "xml", *args, env=env)
+    if result.returncode != 0:
+        raise AssertionError(f"{binary} {args} {env} exited {result.returncode}:\n"
+                             f"{result.stderr.decode(errors='replace')}")
+    return xml_test_cases(result.stdout)
