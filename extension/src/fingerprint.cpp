@@ -30,15 +30,22 @@ private:
 }  // namespace
 
 std::string split_fingerprint(std::vector<TestKey> const& keys, Strategy strategy,
-                              std::size_t total) {
+                              std::size_t total, Durations const* durations) {
     Fnv1a hash;
     hash.add_field("shardtap-split-1");
     hash.add_field(to_string(strategy));
     hash.add_field(fmt::format("{}", total));
+    // Only the duration strategy's split depends on durations: the estimate of each test case
+    // is what it used, whatever else the file holds.
+    std::vector<std::int64_t> estimates;
+    if (strategy == Strategy::duration) {
+        estimates = estimated_microseconds(keys, durations ? *durations : Durations{});
+    }
     for (auto position : canonical_order(keys)) {
         hash.add_field(keys[position].name);
         hash.add_field(keys[position].class_name);
         hash.add_field(keys[position].tags);
+        if (!estimates.empty()) hash.add_field(fmt::format("{}", estimates[position]));
     }
     return fmt::format("{:016x}", hash.value());
 }
