@@ -92,21 +92,21 @@ std::optional<Exchange> best_exchange(Packing const& packing, std::size_t heavy,
     return best;
 }
 
+// The heaviest node (the first among equals) gives to the lightest node it can give to, trying
+// the lightest first, until no move or swap lowers it or the rounds run out.
 void improve(Packing& packing, std::size_t rounds) {
-    auto const total = packing.loads.size();
-    std::vector<std::size_t> by_load(total);
+    auto const& loads = packing.loads;
+    std::vector<std::size_t> by_load(loads.size());
     for (; rounds > 0; --rounds) {
         std::iota(by_load.begin(), by_load.end(), std::size_t{0});
-        std::stable_sort(by_load.begin(), by_load.end(), [&](std::size_t a, std::size_t b) {
-            return packing.loads[a] < packing.loads[b];
-        });
-        auto const heavy = *std::max_element(by_load.begin(), by_load.end(), [&](auto a, auto b) {
-            return packing.loads[a] < packing.loads[b] || (packing.loads[a] == packing.loads[b] && a > b);
-        });
+        std::stable_sort(by_load.begin(), by_load.end(),
+                         [&](std::size_t a, std::size_t b) { return loads[a] < loads[b]; });
+        auto const heavy =
+            static_cast<std::size_t>(std::max_element(loads.begin(), loads.end()) - loads.begin());
         std::optional<Exchange> exchange;
         std::size_t light = 0;
         for (auto node : by_load) {
-            if (node == heavy || packing.loads[node] >= packing.loads[heavy]) break;
+            if (loads[node] >= loads[heavy]) break;
             exchange = best_exchange(packing, heavy, node);
             if (exchange) {
                 light = node;

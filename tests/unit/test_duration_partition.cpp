@@ -46,6 +46,15 @@ std::vector<double> loads(std::vector<std::vector<TestKey>> const& shares,
     return result;
 }
 
+std::vector<std::vector<TestKey>> keys_of(std::vector<TestKey> const& suite, Split const& split) {
+    std::vector<std::vector<TestKey>> shares;
+    for (auto const& positions : split.shares) {
+        shares.emplace_back();
+        for (auto position : positions) shares.back().push_back(suite[position]);
+    }
+    return shares;
+}
+
 double makespan(std::vector<std::int64_t> const& predicted) {
     return static_cast<double>(*std::max_element(predicted.begin(), predicted.end()));
 }
@@ -163,10 +172,7 @@ TEST_CASE("more nodes than test cases: one each, the rest get nothing") {
 
 TEST_CASE("property: duration splits every test once, the same on every node, whatever the input order") {
     auto const seed = GENERATE(range(1u, 41u));
-    std::mt19937 rng(seed);
-    std::uniform_int_distribution<std::size_t> size(0, seed % 4 == 0 ? 3000 : 200);
-    auto const suite = random_suite(rng, size(rng));
-    auto const total = std::uniform_int_distribution<std::size_t>(1, 64)(rng);
+    auto [rng, suite, total] = shardtap::testing::random_split(seed);
     // Most test cases known, some not, and some entries for test cases that do not exist.
     Durations durations;
     std::lognormal_distribution<double> seconds(-1.0, 1.5);
@@ -176,7 +182,9 @@ TEST_CASE("property: duration splits every test once, the same on every node, wh
     for (auto const& key : random_suite(rng, 20)) durations.emplace(key.name + " gone", 50.0);
     CAPTURE(seed, suite.size(), total);
 
-    auto const shares = all_shares(suite, total, durations);
+    auto const split = split_suite(suite, total, Strategy::duration, &durations);
+    auto const shares = keys_of(suite, split);
+    REQUIRE(shares.size() == std::min(total, suite.size()));
     std::map<TestKey, int> runs;
     for (auto const& share : shares) {
         for (auto const& key : share) ++runs[key];
@@ -184,20 +192,20 @@ TEST_CASE("property: duration splits every test once, the same on every node, wh
     CHECK(runs.size() == suite.size());
     for (auto const& key : suite) CHECK(runs[key] == 1);
 
-    // Every node computes the whole split; each one's share is its part of it, every time.
-    auto const split = split_suite(suite, total, Strategy::duration, &durations);
-    for (std::size_t node = 0; node < total; ++node) {
-        std::vector<TestKey> from_split;
-        if (node < split.shares.size()) {
-            for (auto position : split.shares[node]) from_split.push_back(suite[position]);
+    // Each node computes the whole split and runs its part of it: the same part every time.
+    for (auto node : {std::size_t{0}, total / 2, total - 1}) {
+        std::vector<TestKey> share;
+        for (auto position : node_share(suite, Node{node, total, "test"}, Strategy::duration,
+                                        &durations)) {
+            share.push_back(suite[position]);
         }
-        CHECK(from_split == shares[node]);
+        CHECK(share == (node < shares.size() ? shares[node] : std::vector<TestKey>{}));
     }
-    CHECK(all_shares(suite, total, durations) == shares);
+    CHECK(keys_of(suite, split_suite(suite, total, Strategy::duration, &durations)) == shares);
 
     auto shuffled = suite;
     std::shuffle(shuffled.begin(), shuffled.end(), rng);
-    CHECK(all_shares(shuffled, total, durations) == shares);
+    CHECK(keys_of(shuffled, split_suite(shuffled, total, Strategy::duration, &durations)) == shares);
 }
 
 TEST_CASE("property: duration's heaviest node is within the list-scheduling bound and never "
