@@ -1,11 +1,12 @@
 #pragma once
-// Internal: the shared steps of node_share, split_fingerprint and split_suite.
+// Internal: the fingerprint of a split, from the canonical order split_suite computed once.
 #include <shardtap/partition.hpp>
 
 namespace shardtap::detail {
 
-std::vector<std::size_t> round_robin(std::vector<std::size_t> const& order, Node const& node);
+// `estimates` (by position in `keys`) is null unless the split depends on them.
 std::string fingerprint(std::vector<TestKey> const& keys, std::vector<std::size_t> const& order,
-                        Strategy strategy, std::size_t total);
+                        Strategy strategy, std::size_t total,
+                        std::vector<std::int64_t> const* estimates);
 
 }  // namespace shardtap::detail

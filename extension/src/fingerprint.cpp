@@ -23,6 +23,7 @@ public:
         mix(static_cast<std::uint64_t>(bytes.size()));
         add(bytes);
     }
+    void add_number(std::int64_t number) { mix(static_cast<std::uint64_t>(number)); }
     std::uint64_t value() const { return state_ ^ (state_ >> 29); }
 
 private:
@@ -45,7 +46,8 @@ private:
 }  // namespace
 
 std::string fingerprint(std::vector<TestKey> const& keys, std::vector<std::size_t> const& order,
-                        Strategy strategy, std::size_t total) {
+                        Strategy strategy, std::size_t total,
+                        std::vector<std::int64_t> const* estimates) {
     Hash64 hash;
     hash.add_field("shardtap-split-1");
     hash.add_field(to_string(strategy));
@@ -54,6 +56,7 @@ std::string fingerprint(std::vector<TestKey> const& keys, std::vector<std::size_
         hash.add_field(keys[position].name);
         hash.add_field(keys[position].class_name);
         hash.add_field(keys[position].tags);
+        if (estimates) hash.add_number((*estimates)[position]);
     }
     return fmt::format("{:016x}", hash.value());
 }

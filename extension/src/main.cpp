@@ -5,6 +5,7 @@
 
 int main(int argc, char** argv) {
     Catch::Session session;
+    shardtap::add_command_line_options(session);
     if (int status = session.applyCommandLine(argc, argv)) return status;
     if (int status = shardtap::apply_selection(session)) return status;
     return session.run();

@@ -1,7 +1,11 @@
 #include <shardtap/selection.hpp>
 
 #include "applied_selection.hpp"
+#include "command_line_options.hpp"
 #include "environment.hpp"
+
+#include <shardtap/durations.hpp>
+#include <shardtap/settings.hpp>
 
 #include <catch2/catch_config.hpp>
 #include <catch2/catch_session.hpp>
@@ -11,6 +15,7 @@
 #include <catch2/interfaces/catch_interfaces_testcase.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -79,16 +84,23 @@ int apply_selection(Catch::Session& session) {
 
     auto const environment = process_environment();
     Node node;
+    SplitSettings settings;
+    std::optional<Durations> durations;
     try {
         node = resolve_node(environment, ShardArguments{data.shardCount, data.shardIndex});
-    } catch (NodeError const& error) {
+        settings = resolve_split_settings(environment, command_line_arguments());
+        // Read even on a single node: a bad file is an error wherever it is given, so it can
+        // never change one node's split and not another's.
+        if (settings.durations_file) durations = read_durations(*settings.durations_file);
+    } catch (std::runtime_error const& error) {  // NodeError, SettingsError, DurationsError
         fmt::print(stderr, "{}\n", error.what());
         return 1;
     }
     data.shardCount = 1;
     data.shardIndex = 0;
     consume_bazel_sharding(environment);
-    current = AppliedSelection{node};
+    current = AppliedSelection{node, settings.strategy};
+    current->durations_file = settings.durations_file;
     if (node.total == 1) return 0;
 
     if (data.filenamesAsTags) {
@@ -111,8 +123,10 @@ int apply_selection(Catch::Session& session) {
     std::vector<TestKey> keys;
     keys.reserve(suite.size());
     for (auto const* info : suite) keys.push_back(key_of(*info));
-    auto const split = split_suite(keys, node, current->strategy);
-    auto const& share = split.share;
+    auto const* const known = durations ? &*durations : nullptr;
+    auto const split = split_suite(keys, node.total, current->strategy, known);
+    std::vector<std::size_t> const nothing;
+    auto const& share = node.index < split.shares.size() ? split.shares[node.index] : nothing;
 
     std::unordered_set<Catch::TestCaseInfo const*> selected;
     selected.reserve(share.size());
@@ -128,9 +142,16 @@ int apply_selection(Catch::Session& session) {
     current->fingerprint = split.fingerprint;
     current->selected = share.size();
     current->candidates = suite.size();
-    fmt::print(stderr, "shardtap: node {} of {} (0-based, from {}), {}: {} of {} test cases, split {}\n",
+    std::string prediction;
+    if (auto const& loads = split.predicted_microseconds; !loads.empty()) {
+        current->predicted_seconds = node.index < loads.size() ? loads[node.index] / 1e6 : 0.0;
+        current->heaviest_predicted_seconds = *std::max_element(loads.begin(), loads.end()) / 1e6;
+        prediction = fmt::format(", predicted {:.4g} s (heaviest node {:.4g} s)",
+                                 *current->predicted_seconds, *current->heaviest_predicted_seconds);
+    }
+    fmt::print(stderr, "shardtap: node {} of {} (0-based, from {}), {}: {} of {} test cases{}, split {}\n",
                node.index, node.total, node.provider, to_string(current->strategy), share.size(),
-               suite.size(), current->fingerprint);
+               suite.size(), prediction, current->fingerprint);
     return 0;
 }
 

@@ -37,3 +37,20 @@ TEST_CASE("field boundaries count: moving characters between fields changes the 
     CHECK(split_fingerprint(one, Strategy::round_robin, 2) !=
           split_fingerprint(other, Strategy::round_robin, 2));
 }
+
+TEST_CASE("under the duration strategy the fingerprint covers the durations it used") {
+    std::vector<TestKey> suite = {{"a", "", ""}, {"b", "", ""}};
+    Durations const durations = {{"a", 1.0}, {"b", 2.0}};
+    auto const base = split_fingerprint(suite, Strategy::duration, 2, &durations);
+    CHECK(base != split_fingerprint(suite, Strategy::round_robin, 2, &durations));
+    Durations changed = durations;
+    changed["b"] = 2.5;
+    CHECK(split_fingerprint(suite, Strategy::duration, 2, &changed) != base);
+    // An entry no test case uses changes nothing in the split, so nothing in the fingerprint.
+    Durations extra = durations;
+    extra["removed test"] = 7.0;
+    CHECK(split_fingerprint(suite, Strategy::duration, 2, &extra) == base);
+    // Round-robin does not depend on durations at all.
+    CHECK(split_fingerprint(suite, Strategy::round_robin, 2, &changed) ==
+          split_fingerprint(suite, Strategy::round_robin, 2));
+}

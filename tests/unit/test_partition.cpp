@@ -56,10 +56,7 @@ TEST_CASE("more nodes than tests: the last nodes get nothing") {
 
 TEST_CASE("property: every test on exactly one node, balanced, independent of input order") {
     auto const seed = GENERATE(range(1u, 41u));
-    std::mt19937 rng(seed);
-    std::uniform_int_distribution<std::size_t> size(0, seed % 4 == 0 ? 3000 : 200);
-    auto const suite = random_suite(rng, size(rng));
-    auto const total = std::uniform_int_distribution<std::size_t>(1, 64)(rng);
+    auto [rng, suite, total] = shardtap::testing::random_split(seed);
     CAPTURE(seed, suite.size(), total);
 
     auto const shares = all_shares(suite, total);

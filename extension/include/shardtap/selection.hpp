@@ -18,4 +18,21 @@ namespace shardtap {
 //     return session.run();
 int apply_selection(Catch::Session& session);
 
+// Optional, before session.applyCommandLine(): adds shardtap's options to the session's command
+// line. Each wins over its environment variable.
+//
+//     --shardtap-strategy round-robin|duration   SHARDTAP_STRATEGY
+//     --shardtap-durations FILE                  SHARDTAP_DURATIONS: balance the split by FILE
+//     --shardtap-durations-out FILE              SHARDTAP_DURATIONS_OUT: record durations to FILE
+//
+// shardtap::main adds them. A custom main that skips this call still gets everything through the
+// environment variables.
+//
+//     Catch::Session session;
+//     shardtap::add_command_line_options(session);
+//     if (int status = session.applyCommandLine(argc, argv)) return status;
+//     if (int status = shardtap::apply_selection(session)) return status;
+//     return session.run();
+void add_command_line_options(Catch::Session& session);
+
 }  // namespace shardtap

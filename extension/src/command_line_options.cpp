@@ -1,0 +1,32 @@
+#include "command_line_options.hpp"
+
+#include <shardtap/selection.hpp>
+
+#include <catch2/catch_session.hpp>
+#include <catch2/internal/catch_clara.hpp>
+
+namespace shardtap {
+namespace {
+
+SettingArguments arguments;
+
+}  // namespace
+
+SettingArguments const& command_line_arguments() { return arguments; }
+
+void add_command_line_options(Catch::Session& session) {
+    using Catch::Clara::Opt;
+    auto const strategy = Opt([](std::string const& value) { arguments.strategy = value; },
+                              "round-robin|duration")["--shardtap-strategy"](
+        "how to split the test cases between nodes (default: duration when a durations file "
+        "is given, else round-robin)");
+    auto const durations = Opt([](std::string const& value) { arguments.durations = value; },
+                               "file")["--shardtap-durations"](
+        "balance the split by this durations file");
+    auto const durations_out =
+        Opt([](std::string const& value) { arguments.durations_out = value; },
+            "file")["--shardtap-durations-out"]("write this run's test case durations here");
+    session.cli(session.cli() | strategy | durations | durations_out);
+}
+
+}  // namespace shardtap

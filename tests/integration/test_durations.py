@@ -1,0 +1,242 @@
+"""Durations: recorded by the listener, then balancing the split; bad files stop every node."""
+import collections
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import xml.etree.ElementTree as ElementTree
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import clean_environment, fixture, ran, run  # noqa: E402
+
+SUITE = fixture("fixture_suite")
+SLEEPY = fixture("fixture_sleepy")
+UNGUARDED = fixture("fixture_unguarded")
+CUSTOM_MAIN = fixture("fixture_custom_main")
+
+# What each of SLEEPY's visible test cases sleeps.
+SLEEPS = {f"sleep {i:02}": 0.3 if i % 3 == 1 else 0.05 for i in range(1, 13)}
+
+
+def durations_file(entries, version=1, format_name="shardtap-durations"):
+    return json.dumps({"format": format_name, "version": version, "durations": entries})
+
+
+def read_durations(path):
+    with open(path) as file:
+        document = json.load(file)
+    assert document["format"] == "shardtap-durations" and document["version"] == 1, document
+    return document["durations"]
+
+
+def start(binary, *args, env):
+    return subprocess.Popen([binary, *args], env=clean_environment(**env),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def split_line(stderr):
+    """The node's one-line report on stderr, parsed."""
+    lines = [line for line in stderr.decode().splitlines() if line.startswith("shardtap: node")]
+    assert len(lines) == 1, stderr
+    found = re.search(r", (\S+): (\d+) of (\d+) test cases"
+                      r"(?:, predicted (\S+) s \(heaviest node (\S+) s\))?, split (\w+)$", lines[0])
+    assert found, lines[0]
+    strategy, selected, _, predicted, heaviest, fingerprint = found.groups()
+    return {"strategy": strategy, "selected": int(selected), "fingerprint": fingerprint,
+            "predicted": predicted and float(predicted), "heaviest": heaviest and float(heaviest)}
+
+
+def listed(binary, env):
+    """The test cases a node would run, from --list-tests: nothing sleeps."""
+    result = run(binary, "--list-tests", "-r", "xml", env=env)
+    assert result.returncode == 0, result.stderr
+    return [e.findtext("Name") for e in ElementTree.fromstring(result.stdout).iter("TestCase")]
+
+
+class RecordThenBalanceTest(unittest.TestCase):
+    def test_recorded_durations_balance_the_next_split_below_round_robin(self):
+        nodes = 3
+        with tempfile.TemporaryDirectory() as directory:
+            recorded_path = os.path.join(directory, "recorded.json")
+            result = run(SLEEPY, env={"SHARDTAP_DURATIONS_OUT": recorded_path})
+            self.assertEqual(result.returncode, 0, result.stderr)
+            recorded = read_durations(recorded_path)
+            self.assertEqual(sorted(recorded), sorted(SLEEPS))
+            for name, seconds in SLEEPS.items():
+                self.assertGreaterEqual(recorded[name], seconds, name)
+                self.assertLess(recorded[name], seconds + 0.25, name)
+
+            # Round-robin's shares, costed with the recorded durations.
+            round_robin = [listed(SLEEPY, {"SHARDTAP_NODE_TOTAL": nodes, "SHARDTAP_NODE_INDEX": i})
+                           for i in range(nodes)]
+            round_robin_makespan = max(sum(recorded[name] for name in share)
+                                       for share in round_robin)
+
+            # The duration split, run for real: every node at once, each recording its share.
+            processes = [start(SLEEPY, "-r", "xml", env={
+                "SHARDTAP_NODE_TOTAL": nodes, "SHARDTAP_NODE_INDEX": i,
+                "SHARDTAP_DURATIONS": recorded_path,
+                "SHARDTAP_DURATIONS_OUT": os.path.join(directory, f"node{i}.json")})
+                for i in range(nodes)]
+            outputs = [process.communicate(timeout=60) for process in processes]
+            reports = []
+            seen = collections.Counter()
+            for process, (stdout, stderr) in zip(processes, outputs):
+                self.assertEqual(process.returncode, 0, stderr)
+                reports.append(split_line(stderr))
+                root = ElementTree.fromstring(stdout)
+                seen.update(case.get("name") for case in root.iter("TestCase"))
+            self.assertEqual(seen, collections.Counter(SLEEPS.keys()), "not every test exactly once")
+            self.assertEqual({r["strategy"] for r in reports}, {"duration"})
+            self.assertEqual(len({r["fingerprint"] for r in reports}), 1)
+            self.assertEqual(len({r["heaviest"] for r in reports}), 1)
+            self.assertAlmostEqual(reports[0]["heaviest"], max(r["predicted"] for r in reports),
+                                   places=3)
+
+            measured = [read_durations(os.path.join(directory, f"node{i}.json"))
+                        for i in range(nodes)]
+            self.assertEqual(sorted(n for node in measured for n in node), sorted(SLEEPS))
+            makespan = max(sum(node.values()) for node in measured)
+            # Round-robin puts the four slow tests on node 0 (1.2 s); balanced, no node needs
+            # more than two of them (0.6 s plus the small ones).
+            self.assertGreater(round_robin_makespan, 1.2)
+            self.assertLess(makespan, 0.75 * round_robin_makespan,
+                            f"duration {makespan:.3f} s, round-robin {round_robin_makespan:.3f} s")
+
+    def test_a_test_ending_by_an_exception_is_timed_in_full(self):
+        with tempfile.TemporaryDirectory() as directory:
+            out = os.path.join(directory, "d.json")
+            result = run(SLEEPY, "[.fails]", env={"SHARDTAP_DURATIONS_OUT": out})
+            self.assertEqual(result.returncode, 42)
+            self.assertGreaterEqual(read_durations(out)["sleeps, then fails a REQUIRE"], 0.2)
+
+    def test_command_line_options_of_shardtap_main(self):
+        with tempfile.TemporaryDirectory() as directory:
+            out = os.path.join(directory, "d.json")
+            result = run(SUITE, "--shardtap-durations-out", out,
+                         env={"SHARDTAP_DURATIONS_OUT": os.path.join(directory, "env.json")})
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn("alpha", read_durations(out))
+            self.assertEqual(os.listdir(directory), ["d.json"], "the option wins over the variable")
+
+            env = {"CI_NODE_TOTAL": 2, "CI_NODE_INDEX": 1}
+            by_option = run(SUITE, "--shardtap-durations", out, env=env)
+            by_variable = run(SUITE, env={**env, "SHARDTAP_DURATIONS": out})
+            self.assertEqual(by_option.returncode, 0, by_option.stderr)
+            self.assertEqual(split_line(by_option.stderr), split_line(by_variable.stderr))
+            self.assertEqual(split_line(by_option.stderr)["strategy"], "duration")
+            dealt = run(SUITE, "--shardtap-durations", out, "--shardtap-strategy", "round-robin",
+                        env=env)
+            self.assertEqual(split_line(dealt.stderr)["strategy"], "round-robin")
+            self.assertIsNotNone(split_line(dealt.stderr)["predicted"])
+
+    def test_binaries_without_shardtap_main_record_too(self):
+        for binary in (UNGUARDED, CUSTOM_MAIN):
+            with tempfile.TemporaryDirectory() as directory:
+                out = os.path.join(directory, "d.json")
+                result = run(binary, env={"SHARDTAP_DURATIONS_OUT": out})
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertEqual(len(read_durations(out)), len(ran(binary)) - 1,
+                                 "two fixtures share a name: one entry for both")
+
+    def test_entries_for_tests_that_no_longer_exist_are_ignored(self):
+        with tempfile.TemporaryDirectory() as directory:
+            plain, extra = (os.path.join(directory, name) for name in ("plain.json", "extra.json"))
+            with open(plain, "w") as file:
+                file.write(durations_file({"alpha": 2.0, "beta": 1.0}))
+            with open(extra, "w") as file:
+                file.write(durations_file({"alpha": 2.0, "beta": 1.0, "removed": 100.0}))
+            env = {"CI_NODE_TOTAL": 3, "CI_NODE_INDEX": 0}
+            with_plain = run(SUITE, env={**env, "SHARDTAP_DURATIONS": plain})
+            with_extra = run(SUITE, env={**env, "SHARDTAP_DURATIONS": extra})
+            self.assertEqual(with_extra.returncode, 0, with_extra.stderr)
+            self.assertEqual(split_line(with_plain.stderr), split_line(with_extra.stderr))
+
+
+class AtomicWriteTest(unittest.TestCase):
+    OLD = durations_file({"from an earlier run": 1.0})
+
+    def setUp(self):
+        self.directory = tempfile.TemporaryDirectory()
+        self.out = os.path.join(self.directory.name, "durations.json")
+        with open(self.out, "w") as file:
+            file.write(self.OLD)
+
+    def tearDown(self):
+        self.directory.cleanup()
+
+    def test_a_killed_run_leaves_the_old_file_and_nothing_else(self):
+        process = start(SLEEPY, "[.hangs]", env={"SHARDTAP_DURATIONS_OUT": self.out})
+        time.sleep(0.3)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=10)
+        with open(self.out) as file:
+            self.assertEqual(file.read(), self.OLD)
+        self.assertEqual(os.listdir(self.directory.name), ["durations.json"])
+
+    def test_a_crashing_run_writes_a_whole_file(self):
+        result = run(SLEEPY, "[.crashes],sleep 02", env={"SHARDTAP_DURATIONS_OUT": self.out})
+        self.assertEqual(result.returncode, -signal.SIGABRT)
+        durations = read_durations(self.out)
+        self.assertGreaterEqual(durations["sleep 02"], 0.05)
+        self.assertEqual(os.listdir(self.directory.name), ["durations.json"])
+
+    def test_an_unwritable_destination_stops_the_run_before_any_test(self):
+        for out in (os.path.join(self.directory.name, "missing", "d.json"), self.directory.name):
+            with self.subTest(out=out):
+                result = run(SUITE, "-r", "xml", env={"SHARDTAP_DURATIONS_OUT": out})
+                self.assertEqual(result.returncode, 1)
+                self.assertNotIn(b"<TestCase", result.stdout)
+                lines = result.stderr.decode().splitlines()
+                self.assertEqual(len(lines), 1, lines)
+                self.assertIn(json.dumps(out), lines[0])
+
+
+class BadSettingsTest(unittest.TestCase):
+    CASES = [
+        ("{\"format\": \"shardtap-durations\",", "malformed JSON"),
+        ("[]", "malformed: the top level is not a JSON object"),
+        (durations_file({}, format_name="junit"), 'wrong format "junit"'),
+        (durations_file({}, version=2), "unsupported version 2"),
+        (durations_file({"alpha": -1.5}), 'the duration of "alpha" is negative'),
+        (durations_file({"alpha": "slow"}), 'the duration of "alpha" is "slow", expected a number'),
+    ]
+
+    def assert_stops_every_node(self, env, problem):
+        for total, index in ((1, 0), (2, 0), (2, 1)):
+            with self.subTest(env=env, node=index, total=total):
+                result = run(SUITE, "-r", "xml",
+                             env={**env, "SHARDTAP_NODE_TOTAL": total, "SHARDTAP_NODE_INDEX": index})
+                self.assertEqual(result.returncode, 1)
+                self.assertEqual(result.stdout, b"", "a test ran or a report began")
+                lines = result.stderr.decode().splitlines()
+                self.assertEqual(len(lines), 1, lines)
+                self.assertIn(problem, lines[0])
+
+    def test_bad_durations_files(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "durations.json")
+            for text, problem in self.CASES:
+                with open(path, "w") as file:
+                    file.write(text)
+                self.assert_stops_every_node({"SHARDTAP_DURATIONS": path},
+                                             f'durations file "{path}": {problem}')
+            self.assert_stops_every_node({"SHARDTAP_DURATIONS": directory}, "Is a directory")
+            missing = os.path.join(directory, "missing.json")
+            self.assert_stops_every_node({"SHARDTAP_DURATIONS": missing},
+                                         f'"{missing}": cannot read: No such file or directory')
+
+    def test_bad_strategies(self):
+        self.assert_stops_every_node({"SHARDTAP_STRATEGY": "fastest"},
+                                     'unknown strategy SHARDTAP_STRATEGY="fastest"')
+        self.assert_stops_every_node({"SHARDTAP_STRATEGY": "duration"},
+                                     "SHARDTAP_STRATEGY=duration needs a durations file")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,63 @@
+#include <shardtap/settings.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+using namespace shardtap;
+using Catch::Matchers::ContainsSubstring;
+
+TEST_CASE("without settings the split is round-robin, by no file") {
+    auto const settings = resolve_split_settings({});
+    CHECK(settings.strategy == Strategy::round_robin);
+    CHECK_FALSE(settings.durations_file);
+    CHECK_FALSE(resolve_durations_out({}));
+}
+
+TEST_CASE("a durations file alone chooses the duration strategy") {
+    auto const settings = resolve_split_settings({{"SHARDTAP_DURATIONS", "d.json"}});
+    CHECK(settings.strategy == Strategy::duration);
+    CHECK(settings.durations_file == "d.json");
+}
+
+TEST_CASE("round-robin may be asked for with a durations file, which then only predicts") {
+    auto const settings = resolve_split_settings(
+        {{"SHARDTAP_STRATEGY", "round-robin"}, {"SHARDTAP_DURATIONS", "d.json"}});
+    CHECK(settings.strategy == Strategy::round_robin);
+    CHECK(settings.durations_file == "d.json");
+}
+
+TEST_CASE("the command line wins over the environment") {
+    Environment const environment = {{"SHARDTAP_STRATEGY", "round-robin"},
+                                     {"SHARDTAP_DURATIONS", "env.json"},
+                                     {"SHARDTAP_DURATIONS_OUT", "env-out.json"}};
+    SettingArguments arguments;
+    arguments.strategy = "duration";
+    arguments.durations = "arg.json";
+    arguments.durations_out = "arg-out.json";
+    auto const settings = resolve_split_settings(environment, arguments);
+    CHECK(settings.strategy == Strategy::duration);
+    CHECK(settings.durations_file == "arg.json");
+    CHECK(resolve_durations_out(environment, arguments) == "arg-out.json");
+    CHECK(resolve_durations_out(environment) == "env-out.json");
+}
+
+TEST_CASE("bad settings are one-line errors naming the setting and its value") {
+    CHECK_THROWS_WITH(resolve_split_settings({{"SHARDTAP_STRATEGY", "fastest"}}),
+                      "shardtap: unknown strategy SHARDTAP_STRATEGY=\"fastest\"; expected "
+                      "round-robin or duration");
+    SettingArguments arguments;
+    arguments.strategy = "Duration";
+    CHECK_THROWS_WITH(resolve_split_settings({}, arguments),
+                      ContainsSubstring("--shardtap-strategy=\"Duration\""));
+    CHECK_THROWS_WITH(resolve_split_settings({{"SHARDTAP_STRATEGY", "duration"}}),
+                      ContainsSubstring("SHARDTAP_STRATEGY=duration needs a durations file") &&
+                          ContainsSubstring("SHARDTAP_DURATIONS=FILE"));
+    CHECK_THROWS_WITH(resolve_split_settings({{"SHARDTAP_STRATEGY", ""}}),
+                      "shardtap: SHARDTAP_STRATEGY is empty");
+    CHECK_THROWS_WITH(resolve_split_settings({{"SHARDTAP_DURATIONS", ""}}),
+                      "shardtap: SHARDTAP_DURATIONS is empty");
+    CHECK_THROWS_WITH(resolve_durations_out({{"SHARDTAP_DURATIONS_OUT", ""}}),
+                      "shardtap: SHARDTAP_DURATIONS_OUT is empty");
+    CHECK_THROWS_WITH(resolve_split_settings({{"SHARDTAP_STRATEGY", "a\nb"}}),
+                      ContainsSubstring("\"a\\nb\""));
+}
