@@ -14,6 +14,7 @@
 #include <iterator>
 #include <memory>
 #include <thread>
+#include <signal.h>
 #include <unistd.h>
 
 extern char** environ;
