@@ -111,7 +111,8 @@ int apply_selection(Catch::Session& session) {
     std::vector<TestKey> keys;
     keys.reserve(suite.size());
     for (auto const* info : suite) keys.push_back(key_of(*info));
-    auto const share = node_share(keys, node, current->strategy);
+    auto const split = split_suite(keys, node, current->strategy);
+    auto const& share = split.share;
 
     std::unordered_set<Catch::TestCaseInfo const*> selected;
     selected.reserve(share.size());
@@ -124,7 +125,7 @@ int apply_selection(Catch::Session& session) {
     data.testsOrTags.clear();
     if (share.empty()) data.allowZeroTests = true;  // an empty share passes
 
-    current->fingerprint = split_fingerprint(keys, current->strategy, node.total);
+    current->fingerprint = split.fingerprint;
     current->selected = share.size();
     current->candidates = suite.size();
     fmt::print(stderr, "shardtap: node {} of {} (0-based, from {}), {}: {} of {} test cases, split {}\n",

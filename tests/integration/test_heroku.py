@@ -99,7 +99,7 @@ class HerokuRunTest(unittest.TestCase):
         binary = os.path.join(cls.home, "build", "heroku", "sample_project", "slow_tests")
         # The sanitizer pass of scripts/test reuses the slow_tests it built rather than a
         # second, uninstrumented build of the same setup.
-        cls.simulated = not os.environ.get("SHARDTAP_CXX_FLAGS")
+        cls.simulated = not os.environ.get("SHARDTAP_CONSUMER_FLAGS")
         if cls.simulated:
             cls.run_test_setup()
         else:

@@ -78,3 +78,17 @@ TEST_CASE("property: every test on exactly one node, balanced, independent of in
     std::shuffle(shuffled.begin(), shuffled.end(), rng);
     CHECK(all_shares(shuffled, total) == shares);
 }
+
+TEST_CASE("property: the canonical order is the order of TestKey's operator<") {
+    auto const seed = GENERATE(range(100u, 130u));
+    std::mt19937 rng(seed);
+    auto suite = random_suite(rng, std::uniform_int_distribution<std::size_t>(0, 2000)(rng));
+    // Long shared prefixes, as generated suites have them.
+    for (std::size_t i = 0; i < suite.size(); i += 3) suite[i].name = "test_slow[5-" + suite[i].name;
+    std::sort(suite.begin(), suite.end());
+    suite.erase(std::unique(suite.begin(), suite.end()), suite.end());
+    auto const sorted = suite;
+    std::shuffle(suite.begin(), suite.end(), rng);
+    CAPTURE(seed, suite.size());
+    CHECK(keys_of(suite, canonical_order(suite)) == sorted);
+}

@@ -34,4 +34,12 @@ std::vector<std::size_t> node_share(std::vector<TestKey> const& keys, Node const
 std::string split_fingerprint(std::vector<TestKey> const& keys, Strategy strategy,
                               std::size_t total);
 
+// node_share and split_fingerprint together, sorting the suite once.
+struct Split {
+    std::vector<std::size_t> share;
+    std::string fingerprint;
+};
+Split split_suite(std::vector<TestKey> const& keys, Node const& node,
+                  Strategy strategy = Strategy::round_robin);
+
 }  // namespace shardtap
