@@ -114,7 +114,7 @@ private:
         for (auto const& node : nodes_) {
             auto const& header = node.stream.header;
             if (!header.node_index || !header.node_total) {
-                if (nodes_.size() > 1 && node.state != StreamState::malformed) {
+                if (nodes_.size() > 1 && node.state == StreamState::read) {
                     problem(Problem::Kind::no_header,
                             fmt::format("{} has no shardtap node header, so it cannot be told "
                                         "which node it is (was it run with -r tap-stream?)",
