@@ -66,6 +66,8 @@ std::string_view GrowingFile::complete_lines() const {
 
 void ProgressDisplay::show(std::string const& line, double elapsed_seconds) {
     if (terminal_) {
+        if (line == last_) return;
+        last_ = line;
         fmt::print(out_, "\r{}\x1b[K", line);
         std::fflush(out_);
         return;
