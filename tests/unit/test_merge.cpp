@@ -20,6 +20,12 @@ std::vector<Problem::Kind> kinds(shardtap::tools::MergeResult const& merge) {
     for (auto const& problem : merge.problems) result.push_back(problem.kind);
     return result;
 }
+// A split of `names` over `total` nodes with node `node.index`'s stream replaced, verified.
+shardtap::tools::MergeResult verify_replaced(std::size_t names_count, std::size_t total, Node const& node) {
+    auto streams = split(names(names_count), total);
+    streams[node.index] = stream(node);
+    return verify_merge(streams);
+}
 std::string messages(shardtap::tools::MergeResult const& merge) {
     std::string text;
     for (auto const& problem : merge.problems) text += problem.message + "\n";
@@ -68,10 +74,7 @@ TEST_CASE("a node with nothing to run is part of a whole run") {
 }
 
 TEST_CASE("a test case on two nodes is found") {
-    auto streams = split(names(6), 3);
-    Node extra{2, 3, {{"test 2"}, {"test 5"}, {"test 0"}}};
-    streams[2] = stream(extra);
-    auto merge = verify_merge(streams);
+    auto merge = verify_replaced(6, 3, Node{2, 3, {{"test 2"}, {"test 5"}, {"test 0"}}});
     CHECK(kinds(merge) == std::vector{Problem::Kind::ran_twice});
     CHECK_THAT(messages(merge), ContainsSubstring("'test 0' on node 0 (node-0.tap) and node 2 (node-2.tap)"));
 }
@@ -95,25 +98,20 @@ TEST_CASE("the same node given twice is found") {
 }
 
 TEST_CASE("nodes that disagree on the split or the node count are found") {
-    auto streams = split(names(6), 3);
     SECTION("fingerprint") {
-        Node other{1, 3, {{"test 1"}, {"test 4"}}, "beef"};
-        streams[1] = stream(other);
-        auto merge = verify_merge(streams);
+        auto merge = verify_replaced(6, 3, Node{1, 3, {{"test 1"}, {"test 4"}}, "beef"});
         CHECK(kinds(merge) == std::vector{Problem::Kind::fingerprint_differs});
         CHECK_THAT(messages(merge), ContainsSubstring("beef in node-1.tap"));
         CHECK_THAT(messages(merge), ContainsSubstring("f00d in node-0.tap, node-2.tap"));
     }
     SECTION("node count") {
-        Node other{1, 4, {{"test 1"}, {"test 4"}}};
-        streams[1] = stream(other);
-        auto merge = verify_merge(streams);
+        auto merge = verify_replaced(6, 3, Node{1, 4, {{"test 1"}, {"test 4"}}});
         CHECK(merge.has(Problem::Kind::node_count_differs));
         CHECK_THAT(messages(merge), ContainsSubstring("3 nodes in node-0.tap, node-2.tap; 4 nodes in node-1.tap"));
     }
     SECTION("an index beyond the count") {
-        Node other{3, 3, {{"test 1"}, {"test 4"}}};
-        streams[1] = stream(other);
+        auto streams = split(names(6), 3);
+        streams[1] = stream(Node{3, 3, {{"test 1"}, {"test 4"}}});
         auto merge = verify_merge(streams);
         CHECK(merge.has(Problem::Kind::node_count_differs));
         CHECK(merge.has(Problem::Kind::node_missing));
@@ -163,11 +161,9 @@ TEST_CASE("one stream without a node header is a whole run; several cannot be to
 }
 
 TEST_CASE("nodes that ran fewer test cases than the split holds are found") {
-    auto streams = split(names(6), 3);
     Node short_node{1, 3, {{"test 1"}}};
     short_node.suite_size = 6;
-    streams[1] = stream(short_node);
-    auto merge = verify_merge(streams);
+    auto merge = verify_replaced(6, 3, short_node);
     CHECK(kinds(merge) == std::vector{Problem::Kind::count_differs});
     CHECK_THAT(messages(merge), ContainsSubstring("the split holds 6 test cases, but the nodes ran 5"));
 }
