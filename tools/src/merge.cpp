@@ -11,6 +11,10 @@ namespace {
 
 constexpr std::size_t listed_at_most = 10;
 
+std::string points(std::size_t count) {
+    return fmt::format("{} test point{}", count, count == 1 ? "" : "s");
+}
+
 std::string node_label(NodeStream const& node) {
     auto const& header = node.stream.header;
     if (header.node_index) return fmt::format("node {} ({})", *header.node_index, node.source);
@@ -76,15 +80,15 @@ private:
                 break;
             case StreamState::cut_short:
                 problem(Problem::Kind::cut_short,
-                        fmt::format("{} ended before its plan, after {} test points (the node died?): {}",
-                                    label, node.stream.points.size(), node.problem));
+                        fmt::format("{} ended before its plan, after {} (the node died?): {}",
+                                    label, points(node.stream.points.size()), node.problem));
                 break;
             case StreamState::read: break;
         }
         if (node.stream.bail_out) {
             problem(Problem::Kind::bailed_out,
-                    fmt::format("{} bailed out after {} test points: {}", label,
-                                node.stream.points.size(), node.stream.bail_out->reason));
+                    fmt::format("{} bailed out after {}: {}", label,
+                                points(node.stream.points.size()), node.stream.bail_out->reason));
         }
         if (node.exit) check_exit(node, label);
     }
