@@ -16,10 +16,10 @@ std::string format_summary(MergeResult const& merge, std::optional<double> wall_
         "shardtap: {} node{}, {} test cases: {} passed, {} failed, {} skipped, {} todo\n",
         merge.nodes.size(), merge.nodes.size() == 1 ? "" : "s", merge.tests, merge.passed,
         merge.failed, merge.skipped, merge.todo);
-    out += fmt::format("{:>6} {:>6} {:>6} {:>6} {:>7} {:>5} {:>8}  {}\n", "node", "tests",
+    out += fmt::format("{:>5} {:>7} {:>7} {:>7} {:>8} {:>5} {:>8}  {}\n", "node", "tests",
                        "passed", "failed", "skipped", "todo", "seconds", "stream");
     for (auto const& node : merge.nodes) {
-        out += fmt::format("{:>6} {:>6} {:>6} {:>6} {:>7} {:>5} {:>8}  {}\n",
+        out += fmt::format("{:>5} {:>7} {:>7} {:>7} {:>8} {:>5} {:>8}  {}\n",
                            node.index ? fmt::format("{}", *node.index) : std::string("?"),
                            node.tests, node.passed, node.failed, node.skipped, node.todo,
                            seconds_text(node.seconds), node.source);
