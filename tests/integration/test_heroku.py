@@ -112,14 +112,9 @@ class HerokuRunTest(unittest.TestCase):
 
     @classmethod
     def run_test_setup(cls):
-        ignore = shutil.ignore_patterns("build*", "node_modules", ".git", "__pycache__")
-        for entry in ("CMakeLists.txt", "cmake", "extension", "tools", "sample_project", "bench"):
-            source = os.path.join(SOURCE_DIR, entry)
-            target = os.path.join(cls.home, entry)
-            if os.path.isdir(source):
-                shutil.copytree(source, target, ignore=ignore)
-            else:
-                shutil.copy(source, target)
+        # The checkout, as Heroku CI clones it into $HOME, without build trees.
+        shutil.copytree(SOURCE_DIR, cls.home, dirs_exist_ok=True, symlinks=True,
+                        ignore=shutil.ignore_patterns("build*", "node_modules", ".git", "__pycache__"))
         apt = os.path.join(cls.home, ".apt")
         # cmake and ninja-build are the machine's own here; the libraries come from .apt only.
         libraries = [p for p in aptfile_packages() if p not in ("cmake", "ninja-build")]
