@@ -47,6 +47,26 @@ class PackageTest(unittest.TestCase):
             self.assert_consumer_works(*build_consumer(
                 os.path.join(work, "build"), f"-DCMAKE_PREFIX_PATH={prefix}"))
 
+    def test_sample_project_builds_standalone_against_the_installed_package(self):
+        with tempfile.TemporaryDirectory() as work:
+            prefix = os.path.join(work, "prefix")
+            check("cmake", "--install", BINARY_DIR, "--prefix", prefix)
+            self.assertTrue(os.access(os.path.join(prefix, "bin", "shardtap"), os.X_OK))
+            self.assertTrue(os.path.exists(
+                os.path.join(prefix, "include", "shardtap", "parametrize.hpp")))
+            build = os.path.join(work, "sample")
+            flags = os.environ.get("SHARDTAP_CONSUMER_FLAGS", "")
+            check("cmake", "-S", os.path.join(SOURCE_DIR, "sample_project"), "-B", build, "-G",
+                  "Ninja", "-DCMAKE_BUILD_TYPE=Release", f"-DCMAKE_PREFIX_PATH={prefix}",
+                  f"-DCMAKE_CXX_FLAGS={flags}", f"-DCMAKE_EXE_LINKER_FLAGS={flags}")
+            with open(os.path.join(build, "CMakeCache.txt")) as cache:
+                self.assertIn(f"shardtap_DIR:PATH={prefix}", cache.read())
+            check("cmake", "--build", build, "-j2")
+            share = ran(os.path.join(build, "slow_tests"),
+                        env={"CI_NODE_TOTAL": 12, "CI_NODE_INDEX": 3, "WAIT_TIME_SCALE": 0})
+            self.assertEqual([case.rsplit(" @", 1)[0] for case in share],
+                             ["test_slow[5-03]", "test_slow[5-15]"])
+
     def test_add_subdirectory(self):
         with tempfile.TemporaryDirectory() as work:
             self.assert_consumer_works(*build_consumer(

@@ -1,0 +1,32 @@
+#pragma once
+// How text is written inside a TAP line: escaping for descriptions, reasons and header values,
+// double-quoted YAML strings for diagnostics. Both directions live here so the encoder and the
+// reader cannot drift apart.
+
+#include <string>
+#include <string_view>
+
+namespace shardtap {
+
+// A description, directive reason or header value, escaped so that it stays on one line and
+// cannot be mistaken for a directive: `\` -> `\\`, `#` -> `\#` (TAP 14's two escapes), and
+// `\n`, `\r`, `\t`, `\xHH` for control characters, Unicode line separators, a BOM and bytes
+// that are not UTF-8 (TAP has no escape for them; other parsers show them literally, and
+// the result is always valid UTF-8).
+void append_escaped_text(std::string& out, std::string_view text);
+std::string escape_text(std::string_view text);
+
+// The inverse of escape_text, exact for every byte string. A backslash before anything else
+// is literal, as TAP 14 says.
+std::string unescape_text(std::string_view escaped);
+
+// A double-quoted YAML 1.2 scalar: `"`, `\`, control and non-printable characters escaped
+// (`\n`, `\t`, `\xHH`, `\uHHHH`). A byte that is not UTF-8 is written `\xHH`: valid YAML
+// (a YAML parser reads U+00HH), and read_yaml_quoted gives the original byte back.
+void append_yaml_quoted(std::string& out, std::string_view text);
+
+// Reads one double-quoted YAML scalar at the start of `quoted`; returns the number of
+// characters consumed, or 0 when it is not a well-formed double-quoted scalar.
+std::size_t read_yaml_quoted(std::string_view quoted, std::string& value);
+
+}  // namespace shardtap

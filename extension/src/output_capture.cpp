@@ -1,0 +1,125 @@
+#include "output_capture.hpp"
+
+#include <fcntl.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <iostream>
+
+namespace shardtap {
+namespace {
+
+void flush_standard_streams() {
+    std::cout.flush();
+    std::cerr.flush();
+    std::clog.flush();
+    std::fflush(stdout);
+    std::fflush(stderr);
+}
+
+bool write_all(int fd, char const* data, std::size_t size) noexcept {
+    while (size > 0) {
+        ssize_t const n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+int temporary_file() {
+    std::FILE* file = std::tmpfile();
+    if (!file) return -1;
+    int const fd = ::fcntl(::fileno(file), F_DUPFD_CLOEXEC, 3);
+    std::fclose(file);  // the file lives on behind fd: tmpfile unlinks it at creation
+    return fd;
+}
+
+}  // namespace
+
+bool OutputCapture::redirect(Redirect& r) {
+    r.file = temporary_file();
+    r.original = ::fcntl(r.fd, F_DUPFD_CLOEXEC, 3);
+    if (r.file >= 0 && r.original >= 0 && ::dup2(r.file, r.fd) >= 0) return true;
+    if (r.original >= 0) ::close(r.original);
+    if (r.file >= 0) ::close(r.file);
+    r.file = r.original = -1;
+    return false;
+}
+
+bool OutputCapture::start() {
+    if (active()) return true;
+    flush_standard_streams();
+    if (!redirect(m_out)) return false;
+    if (!redirect(m_err)) {
+        restore(m_out);
+        return false;
+    }
+    return true;
+}
+
+std::string OutputCapture::take(Redirect& r, std::size_t limit) {
+    off_t const size = ::lseek(r.file, 0, SEEK_CUR);  // one system call when nothing was written
+    if (size <= 0) return {};
+    auto const total = static_cast<std::size_t>(size);
+    std::size_t const kept = total > limit ? limit : total;
+    std::string text;
+    if (kept < total) text = "[" + std::to_string(total - kept) + " bytes of output left out]\n";
+    std::size_t const head = text.size();
+    text.resize(head + kept);
+    std::size_t done = 0;
+    while (done < kept) {
+        ssize_t const n = ::pread(r.file, &text[head + done], kept - done,
+                                  static_cast<off_t>(total - kept + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    text.resize(head + done);
+    if (::ftruncate(r.file, 0) == 0) ::lseek(r.file, 0, SEEK_SET);
+    return text;
+}
+
+OutputCapture::Output OutputCapture::take(std::size_t limit) {
+    if (!active()) return {};
+    flush_standard_streams();
+    return {take(m_out, limit), take(m_err, limit)};
+}
+
+void OutputCapture::forward(Redirect& r, int to) noexcept {
+    off_t const size = ::lseek(r.file, 0, SEEK_CUR);
+    char buffer[4096];
+    for (off_t at = 0; at < size;) {
+        ssize_t const n = ::pread(r.file, buffer, sizeof buffer, at);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0 || !write_all(to, buffer, static_cast<std::size_t>(n))) break;
+        at += n;
+    }
+}
+
+void OutputCapture::restore(Redirect& r) noexcept {
+    if (r.file < 0) return;
+    ::dup2(r.original, r.fd);
+    ::close(r.original);
+    ::close(r.file);
+    r.file = r.original = -1;
+}
+
+void OutputCapture::stop(bool flush_stdio) noexcept {
+    if (!active()) return;
+    if (flush_stdio) {
+        std::fflush(stdout);
+        std::fflush(stderr);
+    }
+    // Left over: written outside any test case, or by a test that crashed. The real stderr
+    // gets it, never the TAP stream on stdout.
+    forward(m_out, m_err.original);
+    forward(m_err, m_err.original);
+    restore(m_out);
+    restore(m_err);
+}
+
+}  // namespace shardtap

@@ -1,0 +1,52 @@
+#pragma once
+// Keeping the tests' own writes to stdout and stderr (printf, std::cout, child processes) out
+// of a TAP stream that goes to stdout: while capturing, file descriptors 1 and 2 each point to
+// a temporary file, and the stream is written to a duplicate of the original stdout.
+
+#include <cstddef>
+#include <string>
+
+namespace shardtap {
+
+class OutputCapture {
+public:
+    struct Output {
+        std::string out, err;
+    };
+
+    OutputCapture() = default;
+    OutputCapture(OutputCapture const&) = delete;
+    OutputCapture& operator=(OutputCapture const&) = delete;
+    ~OutputCapture() { stop(); }
+
+    // false (and nothing changed) when the descriptors cannot be moved.
+    bool start();
+    bool active() const { return m_out.file >= 0; }
+
+    // The original stdout, for the TAP stream; -1 when not capturing.
+    int original_stdout() const { return m_out.original; }
+
+    // Everything written since the last call; of more than `limit` bytes, the last `limit`
+    // after a line saying how much was left out.
+    Output take(std::size_t limit);
+
+    // Puts fds 1 and 2 back and copies what was captured but not taken to the real stderr.
+    // With flush_stdio false it is async-signal-safe, for a crash handler.
+    void stop(bool flush_stdio = true) noexcept;
+
+private:
+    struct Redirect {
+        int fd;             // 1 or 2
+        int file = -1;      // the capture file, now behind fd
+        int original = -1;  // what fd was before
+    };
+    static bool redirect(Redirect& r);
+    static std::string take(Redirect& r, std::size_t limit);
+    static void restore(Redirect& r) noexcept;
+    static void forward(Redirect& r, int to) noexcept;
+
+    Redirect m_out{1};
+    Redirect m_err{2};
+};
+
+}  // namespace shardtap

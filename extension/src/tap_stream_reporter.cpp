@@ -1,0 +1,333 @@
+#include "tap_stream_reporter.hpp"
+
+#include "applied_selection.hpp"
+
+#include <shardtap/tap_text.hpp>
+
+#include <catch2/catch_test_case_info.hpp>
+#include <catch2/interfaces/catch_interfaces_config.hpp>
+#include <catch2/interfaces/catch_interfaces_registry_hub.hpp>
+#include <catch2/interfaces/catch_interfaces_testcase.hpp>
+#include <catch2/internal/catch_test_case_registry_impl.hpp>
+#include <catch2/catch_test_spec.hpp>
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <iostream>
+#include <stdexcept>
+
+namespace shardtap {
+namespace {
+
+// More captured output than this per stream and test case is cut to its end.
+constexpr std::size_t output_limit = 64 * 1024;
+
+DiagnosticsStyle diagnostics_option(std::map<std::string, std::string> const& options) {
+    DiagnosticsStyle style = DiagnosticsStyle::yaml;
+    for (auto const& [key, value] : options) {
+        if (key != "Xdiagnostics") {
+            throw std::invalid_argument(fmt::format(
+                "tap-stream: unknown reporter option '{}'; the only option is "
+                "-r tap-stream::Xdiagnostics=yaml|comments",
+                key));
+        }
+        if (value == "yaml") {
+            style = DiagnosticsStyle::yaml;
+        } else if (value == "comments") {
+            style = DiagnosticsStyle::comments;
+        } else {
+            throw std::invalid_argument(fmt::format(
+                "tap-stream: Xdiagnostics={} is not a choice; use Xdiagnostics=yaml (a YAML block "
+                "per failed test) or Xdiagnostics=comments ('# ' lines, for Heroku CI)",
+                value));
+        }
+    }
+    return style;
+}
+
+// The test cases Catch2 will run, counted before it builds its own list (testRunStarting
+// comes first): its filter, then its --shard-* split, exactly as its TestGroup does.
+std::optional<std::size_t> planned_test_cases(Catch::IConfig const* config) {
+    if (!config) return std::nullopt;
+    try {
+        auto const& all = Catch::getRegistryHub().getTestCaseRegistry().getAllTests();
+        std::size_t const n = Catch::filterTests(all, config->testSpec(), *config).size();
+        std::size_t const shards = config->shardCount();
+        std::size_t const index = config->shardIndex();
+        if (shards <= 1 || index >= shards) return n;
+        return n / shards + (index < n % shards ? 1 : 0);
+    } catch (...) {
+        return std::nullopt;  // the plan goes last
+    }
+}
+
+TapHeader header_of(Catch::IConfig const* config) {
+    TapHeader header;
+    if (auto const& applied = applied_selection()) {
+        header.node_index = applied->node.index;
+        header.node_total = applied->node.total;
+        header.provider = applied->node.provider;
+        if (applied->node.total > 1) {
+            header.strategy = std::string(to_string(applied->strategy));
+            header.fingerprint = applied->fingerprint;
+            header.suite_size = applied->candidates;
+        }
+    } else if (config) {  // no shardtap selection: Catch2's own --shard-* decided
+        header.node_index = config->shardIndex();
+        header.node_total = config->shardCount();
+        header.provider = config->shardCount() > 1 ? "Catch2 --shard-count/--shard-index" : "none";
+    }
+    return header;
+}
+
+std::string_view kind_of(Catch::ResultWas::OfType type) {
+    switch (type) {
+        case Catch::ResultWas::ExpressionFailed: return "expression";
+        case Catch::ResultWas::ExplicitFailure: return "explicit";
+        case Catch::ResultWas::ThrewException: return "exception";
+        case Catch::ResultWas::DidntThrowException: return "no exception";
+        case Catch::ResultWas::FatalErrorCondition: return "fatal";
+        default: return "failure";
+    }
+}
+
+TapFailure failure_of(Catch::AssertionStats const& stats, std::vector<std::string> const& sections) {
+    auto const& result = stats.assertionResult;
+    TapFailure f;
+    f.kind = std::string(kind_of(result.getResultType()));
+    f.file = result.getSourceInfo().file;
+    f.line = result.getSourceInfo().line;
+    f.macro = std::string(result.getTestMacroName());
+    if (result.hasExpression()) {
+        f.expression = result.getExpression();
+        f.expansion = result.getExpandedExpression();
+    }
+    if (result.hasMessage()) f.message = std::string(result.getMessage());
+    for (auto const& message : stats.infoMessages) {
+        if (message.type == Catch::ResultWas::Info) f.messages.push_back(message.message);
+    }
+    if (sections.size() > 1) f.sections.assign(sections.begin() + 1, sections.end());
+    return f;
+}
+
+double milliseconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+bool write_all(int fd, char const* data, std::size_t size) noexcept {
+    while (size > 0) {
+        ssize_t const n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+}  // namespace
+
+TapStreamReporter::TapStreamReporter(Catch::ReporterConfig&& config)
+    : StreamingReporterBase(std::move(config)),
+      m_tap(diagnostics_option(m_customOptions)),
+      m_style(diagnostics_option(m_customOptions)) {
+    // On stdout the tests' own output would land inside the stream: move it aside at the
+    // file-descriptor level (printf too). Elsewhere Catch2's stream capture is enough.
+    m_capture_wanted = m_stream.rdbuf() == std::cout.rdbuf();
+    m_preferences.shouldRedirectStdOut = !m_capture_wanted;
+    m_preferences.shouldReportAllAssertions = false;
+}
+
+TapStreamReporter::~TapStreamReporter() {
+    if (m_state == State::running) unwatch_crashes(*this);
+}
+
+std::string TapStreamReporter::getDescription() {
+    return "TAP version 14 for shardtap: a test point per test case, the plan first, each line "
+           "flushed, Bail out! on a crash. -r tap-stream::Xdiagnostics=comments writes failure "
+           "details as '# ' lines instead of YAML (Heroku CI)";
+}
+
+void TapStreamReporter::write(std::string_view text) {
+    if (m_capture.active()) {
+        write_all(m_capture.original_stdout(), text.data(), text.size());
+    } else {
+        m_stream.write(text.data(), static_cast<std::streamsize>(text.size()));
+        m_stream.flush();
+    }
+}
+
+void TapStreamReporter::write_unbuffered(std::string_view text) noexcept {
+    if (m_capture_wanted) {
+        write_all(1, text.data(), text.size());  // capture already stopped: fd 1 is the stream
+    } else {
+        m_stream.write(text.data(), static_cast<std::streamsize>(text.size()));
+        m_stream.flush();
+    }
+}
+
+void TapStreamReporter::testRunStarting(Catch::TestRunInfo const& info) {
+    StreamingReporterBase::testRunStarting(info);
+    m_run_start = std::chrono::steady_clock::now();
+    if (m_capture_wanted && !m_capture.start()) m_capture_wanted = false;
+    m_state = State::running;
+    watch_crashes(*this);
+
+    // The plan right after the version line, the header after it: tappy accepts a plan only
+    // there or on the very last line.
+    write(m_tap.version());
+    m_planned = planned_test_cases(m_config);
+    if (m_planned && *m_planned > 0) {
+        write(m_tap.plan(*m_planned));
+    } else if (m_planned) {
+        auto const& applied = applied_selection();
+        write(m_tap.skip_all(applied && applied->node.total > 1
+                                 ? fmt::format("node {} of {} has no test cases ({} in the whole suite)",
+                                               applied->node.index, applied->node.total,
+                                               applied->candidates)
+                                 : std::string("no test cases to run")));
+    }  // else the plan goes last
+    write(m_tap.header(header_of(m_config)));
+}
+
+void TapStreamReporter::testCaseStarting(Catch::TestCaseInfo const& info) {
+    StreamingReporterBase::testCaseStarting(info);
+    m_test_start = std::chrono::steady_clock::now();
+    m_sections.clear();
+    m_failures.clear();
+    m_skip_reason.clear();
+    m_crash_point = fmt::format("not ok {} - ", m_tap.points_written() + 1);
+    std::size_t const name_start = m_crash_point.size();
+    append_escaped_text(m_crash_point, info.name);
+    m_crash_point += '\n';
+    m_crash_point_name = std::string_view(m_crash_point).substr(name_start, m_crash_point.size() - name_start - 1);
+    m_in_test = true;
+}
+
+void TapStreamReporter::sectionStarting(Catch::SectionInfo const& info) { m_sections.push_back(info.name); }
+
+void TapStreamReporter::sectionEnded(Catch::SectionStats const&) {
+    if (!m_sections.empty()) m_sections.pop_back();
+}
+
+void TapStreamReporter::assertionEnded(Catch::AssertionStats const& stats) {
+    auto const& result = stats.assertionResult;
+    if (result.getResultType() == Catch::ResultWas::ExplicitSkip) {
+        m_skip_reason = std::string(result.getMessage());
+    } else if (!result.isOk()) {
+        m_failures.push_back(failure_of(stats, m_sections));
+        if (m_fatal_error) m_failures.back().message = *m_fatal_error;  // with terminate's reason
+    }
+}
+
+void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
+    if (!m_in_test) return;
+    m_in_test = false;
+    auto const& info = *stats.testInfo;
+    auto const& cases = stats.totals.testCases;
+
+    TapPointView point;
+    point.description = info.name;
+    TapDiagnostics diagnostics;
+    std::string reason;
+    if (cases.failed > 0) {
+        point.ok = false;
+        if (m_failures.empty()) {
+            diagnostics.message = info.expectedToFail()
+                                      ? "the test case is tagged [!shouldfail] but did not fail"
+                                      : "the test case failed without a failed assertion";
+        }
+    } else if (cases.failedButOk > 0) {
+        point.ok = false;
+        point.directive = TapDirective::todo;
+        reason = info.expectedToFail() ? "tagged [!shouldfail]" : "tagged [!mayfail]";
+    } else if (cases.skipped > 0) {
+        point.directive = TapDirective::skip;
+        reason = m_skip_reason;
+    } else if (info.okToFail()) {
+        point.directive = TapDirective::todo;  // [!mayfail] that passed
+        reason = "tagged [!mayfail]";
+    }
+    point.reason = reason;
+
+    auto output = m_capture.take(output_limit);
+    if (!point.ok) {
+        diagnostics.duration_ms = milliseconds_since(m_test_start);
+        diagnostics.failures = std::move(m_failures);
+        diagnostics.stdout_text = stats.stdOut.substr(0, output_limit) + output.out;
+        diagnostics.stderr_text = stats.stdErr.substr(0, output_limit) + output.err;
+        point.diagnostics = &diagnostics;
+    }
+    write(m_tap.point(point));
+    StreamingReporterBase::testCaseEnded(stats);
+}
+
+void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
+    TapPointView point;
+    point.description = info.name;
+    point.directive = TapDirective::skip;
+    point.reason = "not run: the run was aborted (-x/--abort)";
+    write(m_tap.point(point));
+}
+
+void TapStreamReporter::fatalErrorEncountered(Catch::StringRef error) {
+    std::string_view const signal(error.data(), error.size());
+    if (char const* terminated = terminate_reason()) {
+        m_fatal_error = fmt::format("{} ({})", terminated, signal);
+    } else {
+        m_fatal_error = std::string(signal);
+    }
+    m_fatal_test = currentTestCaseInfo ? currentTestCaseInfo->name : std::string();
+}
+
+void TapStreamReporter::noMatchingTestCases(Catch::StringRef spec) {
+    write(m_tap.comment(fmt::format("no test cases matched '{}'", std::string_view(spec.data(), spec.size()))));
+}
+
+void TapStreamReporter::testRunEnded(Catch::TestRunStats const& stats) {
+    if (m_state != State::running) return;
+    m_state = State::finished;
+    unwatch_crashes(*this);
+    if (m_fatal_error) {
+        write(m_tap.bail_out(m_fatal_test.empty() ? *m_fatal_error
+                                                  : *m_fatal_error + " during test case: " + m_fatal_test));
+    } else {
+        TapHeader end;
+        end.elapsed_seconds = milliseconds_since(m_run_start) / 1000.0;
+        write(m_tap.header(end));
+        if (!m_tap.has_plan()) {
+            write(m_tap.final_plan());  // the very last line
+        } else if (m_planned && m_tap.points_written() < *m_planned) {
+            write(m_tap.bail_out(fmt::format("the run ended after {} of the {} planned test cases",
+                                             m_tap.points_written(), *m_planned)));
+        }
+    }
+    m_capture.stop();
+    StreamingReporterBase::testRunEnded(stats);
+}
+
+void TapStreamReporter::on_crash(char const* reason, char const* reason_yaml) noexcept {
+    if (m_state != State::running) return;
+    m_state = State::finished;
+    m_capture.stop(false);
+    std::string_view const prefix = m_style == DiagnosticsStyle::yaml ? "  " : "# ";
+    if (m_in_test) {
+        write_unbuffered(m_crash_point);
+        for (std::string_view piece : {prefix, std::string_view("---\n"), prefix,
+                                       std::string_view("message: "), std::string_view(reason_yaml),
+                                       std::string_view("\n"), prefix, std::string_view("...\n")}) {
+            write_unbuffered(piece);
+        }
+    }
+    write_unbuffered("Bail out! ");
+    write_unbuffered(reason);
+    if (m_in_test) {
+        write_unbuffered(" during test case: ");
+        write_unbuffered(m_crash_point_name);
+    }
+    write_unbuffered("\n");
+}
+
+}  // namespace shardtap

@@ -1,0 +1,66 @@
+#pragma once
+// The tap-stream reporter: Catch2's events in, shardtap's TAP encoder out. One test point per
+// test case, the plan first, every line flushed when it is known; on a crash the crashing
+// test case gets `not ok` and the stream ends with `Bail out!`.
+
+#include "crash_guard.hpp"
+#include "output_capture.hpp"
+
+#include <shardtap/tap_encoder.hpp>
+
+#include <catch2/reporters/catch_reporter_streaming_base.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shardtap {
+
+class TapStreamReporter final : public Catch::StreamingReporterBase, private CrashWatcher {
+public:
+    explicit TapStreamReporter(Catch::ReporterConfig&& config);
+    ~TapStreamReporter() override;
+
+    static std::string getDescription();
+
+    void testRunStarting(Catch::TestRunInfo const& info) override;
+    void testCaseStarting(Catch::TestCaseInfo const& info) override;
+    void sectionStarting(Catch::SectionInfo const& info) override;
+    void sectionEnded(Catch::SectionStats const& stats) override;
+    void assertionEnded(Catch::AssertionStats const& stats) override;
+    void testCaseEnded(Catch::TestCaseStats const& stats) override;
+    void skipTest(Catch::TestCaseInfo const& info) override;
+    void fatalErrorEncountered(Catch::StringRef error) override;
+    void noMatchingTestCases(Catch::StringRef spec) override;
+    void testRunEnded(Catch::TestRunStats const& stats) override;
+
+private:
+    enum class State { before_run, running, finished };
+
+    void on_crash(char const* reason, char const* reason_yaml) noexcept override;
+    void write(std::string_view text);
+    void write_unbuffered(std::string_view text) noexcept;
+
+    TapEncoder m_tap;
+    DiagnosticsStyle m_style = DiagnosticsStyle::yaml;
+    OutputCapture m_capture;
+    bool m_capture_wanted = false;
+    State m_state = State::before_run;
+    std::optional<std::size_t> m_planned;
+    std::chrono::steady_clock::time_point m_run_start;
+
+    // The test case in progress.
+    bool m_in_test = false;
+    std::chrono::steady_clock::time_point m_test_start;
+    std::vector<std::string> m_sections;  // names, the test case's own section first
+    std::vector<TapFailure> m_failures;
+    std::string m_skip_reason;
+    std::string m_crash_point;  // "not ok N - name\n", ready for a signal handler
+    std::string_view m_crash_point_name;  // the escaped name inside it
+    std::optional<std::string> m_fatal_error;  // from Catch2's fatalErrorEncountered
+    std::string m_fatal_test;
+};
+
+}  // namespace shardtap

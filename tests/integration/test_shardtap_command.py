@@ -1,0 +1,247 @@
+"""`shardtap run` and `shardtap merge` with real processes: node environments, node files,
+progress, the summary, merged outputs, every verification problem and every bad input."""
+import json
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ElementTree
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import SOURCE_DIR, clean_environment, fixture  # noqa: E402
+
+SHARDTAP = os.environ["SHARDTAP_COMMAND"]
+SLOW_TESTS = os.environ["SHARDTAP_SLOW_TESTS"]
+OUTCOMES = fixture("fixture_outcomes")
+TAP_PARSER = os.path.join(SOURCE_DIR, "tests", "tap", "node_modules", ".bin", "tap-parser")
+NAMES = [f"test_slow[5-{i:02}]" for i in range(20)]
+
+
+def shardtap(*args, env=None, timeout=300, **kwargs):
+    return subprocess.run([SHARDTAP, *args], env=clean_environment(**(env or {})),
+                          capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+def tap_points(path):
+    """The test point descriptions of a TAP file, read by tap-parser (strict)."""
+    with open(path, "rb") as file:
+        parsed = subprocess.run([TAP_PARSER, "--strict", "-j", "0"], stdin=file, capture_output=True)
+    events = json.loads(parsed.stdout)
+    return [event[1]["name"] for event in events if event[0] == "assert"], parsed.returncode
+
+
+class Work(unittest.TestCase):
+    def setUp(self):
+        self.work = tempfile.mkdtemp(prefix="shardtap-command-")
+
+    def tearDown(self):
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def path(self, *parts):
+        return os.path.join(self.work, *parts)
+
+    def run_sample(self, nodes, out, *sample_args, **extra):
+        return shardtap("run", "-n", str(nodes), "--out", self.path(out), *extra.pop("options", ()),
+                        "--", SLOW_TESTS, "-r", "tap-stream", *sample_args,
+                        env={"WAIT_TIME_SCALE": "0.002"})
+
+
+class RunTest(Work):
+    def test_twelve_nodes_run_the_sample_once_and_merge(self):
+        result = self.run_sample(12, "out", options=("--junit", self.path("junit.xml"),
+                                                     "--tap", self.path("merged.tap")))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        files = sorted(os.listdir(self.path("out")))
+        self.assertEqual(files, [f"node-{i:02}.{ext}" for i in range(12) for ext in ("log", "tap")])
+        self.assertIn("shardtap: 12 nodes, 20 test cases: 20 passed, 0 failed, 0 skipped", result.stdout)
+        self.assertRegex(result.stdout, r"wall time [\d.]+ s for [\d.]+ s of node time")
+        rows = [line.split() for line in result.stdout.splitlines() if re.match(r"^\s+\d+\s+\d", line)]
+        self.assertEqual([row[0] for row in rows], [str(i) for i in range(12)])
+        self.assertEqual([int(row[1]) for row in rows], [2] * 8 + [1] * 4)
+
+        seen = []
+        for i in range(12):
+            points, status = tap_points(self.path("out", f"node-{i:02}.tap"))
+            self.assertEqual(status, 0)
+            seen += points
+        self.assertEqual(sorted(seen), NAMES)
+        merged, status = tap_points(self.path("merged.tap"))
+        self.assertEqual(status, 0)
+        self.assertEqual(sorted(merged), NAMES)
+        junit = ElementTree.parse(self.path("junit.xml")).getroot()
+        self.assertEqual(junit.get("tests"), "20")
+        self.assertEqual(junit.get("failures"), "0")
+        self.assertEqual(len(junit.findall("testsuite")), 12)
+        self.assertEqual(sorted(case.get("name") for case in junit.iter("testcase")), NAMES)
+
+    def test_each_node_gets_its_own_node_variables(self):
+        script = self.path("env.sh")
+        with open(script, "w") as file:
+            file.write("#!/bin/sh\necho \"$SHARDTAP_NODE_INDEX $SHARDTAP_NODE_TOTAL "
+                       "$CI_NODE_INDEX $CI_NODE_TOTAL\" >&2\necho 'All tests passed'\n")
+        os.chmod(script, 0o755)
+        result = shardtap("run", "-n", "3", "--out", self.path("out"), "--", script,
+                          env={"CI_NODE_TOTAL": 99, "CI_NODE_INDEX": 98})
+        for i in range(3):
+            with open(self.path("out", f"node-{i}.log")) as log:
+                self.assertEqual(log.read(), f"{i} 3 {i} 3\n")
+        # The script writes no TAP: merge says so, with a hint, as bad input.
+        self.assertEqual(result.returncode, 65, result.stderr)
+        self.assertIn("-r tap-stream", result.stderr)
+
+    def test_a_failing_test_fails_the_run(self):
+        result = shardtap("run", "-n", "3", "--out", self.path("out"), "--", OUTCOMES, "-r", "tap-stream",
+                          env={"FIXTURE_FAIL": "3,6"})
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("8 test cases: 6 passed, 2 failed", result.stdout)
+
+    def test_a_crashing_node_is_a_verification_problem(self):
+        result = shardtap("run", "-n", "3", "--out", self.path("out"), "--", OUTCOMES, "-r", "tap-stream",
+                          env={"FIXTURE_CRASH": "4"})
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+        self.assertRegex(result.stderr, r"node \d \(.*node-\d\.tap\) bailed out after")
+        self.assertIn("node-*.log", result.stderr)
+
+    def test_progress_is_plain_lines_off_a_terminal(self):
+        result = shardtap("run", "-n", "2", "--out", self.path("out"), "--", OUTCOMES, "-r", "tap-stream",
+                          env={"FIXTURE_SLEEP": "0.3"})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = [l for l in result.stderr.splitlines() if "tests finished" in l]
+        self.assertGreaterEqual(len(lines), 2)
+        self.assertNotIn("\r", result.stderr)
+        self.assertRegex(lines[-1], r"^shardtap: 8/8 tests finished, 0 failed, 0 of 2 nodes running, [\d.]+ s$")
+
+    def test_progress_is_one_redrawn_line_on_a_terminal(self):
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(
+            [SHARDTAP, "run", "-n", "2", "--out", self.path("out"), "--", OUTCOMES, "-r", "tap-stream"],
+            env=clean_environment(FIXTURE_SLEEP="0.3"), stdout=subprocess.DEVNULL, stderr=follower)
+        os.close(follower)
+        screen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            screen += chunk
+        process.wait(timeout=60)
+        os.close(leader)
+        self.assertEqual(process.returncode, 0)
+        text = screen.decode().replace("\r\n", "\n")  # the terminal's own line ends
+        redraws = text.count("\r")
+        self.assertGreaterEqual(redraws, 3)
+        self.assertEqual(text.count("\x1b[K"), redraws)
+        self.assertEqual(text.count("tests finished"), redraws)
+        self.assertIn("8/8 tests finished", text)
+
+
+class BadInputTest(Work):
+    def test_node_count_outside_1_to_1024(self):
+        for value in ("0", "1025", "-3", "twelve", ""):
+            with self.subTest(value=value):
+                result = shardtap("run", "-n", value, "--", SLOW_TESTS)
+                self.assertEqual(result.returncode, 64)
+                self.assertIn(f"-n must be a whole number from 1 to 1024, not '{value}'", result.stderr)
+
+    def test_missing_or_non_executable_command(self):
+        text_file = self.path("not-executable")
+        open(text_file, "w").close()
+        cases = [(self.path("no-such-binary"), 127, "no such command"),
+                 ("no-such-command-anywhere", 127, "command not found on PATH"),
+                 (text_file, 126, "is not executable"),
+                 (self.work, 126, "is a directory")]
+        for command, status, message in cases:
+            with self.subTest(command=command):
+                result = shardtap("run", "-n", "2", "--out", self.path("out"), "--", command)
+                self.assertEqual(result.returncode, status, result.stderr)
+                self.assertIn(message, result.stderr)
+                self.assertFalse(os.path.exists(self.path("out")), "nothing may start")
+
+    def test_usage_errors(self):
+        for args, message in [((), "shardtap run or shardtap merge"),
+                              (("run", "-n", "2"), "no command after --"),
+                              (("run", "-n", "2", SLOW_TESTS), "give the command after --"),
+                              (("merge",), "give the nodes' TAP files"),
+                              (("frobnicate",), "unknown command")]:
+            with self.subTest(args=args):
+                result = shardtap(*args)
+                self.assertEqual(result.returncode, 64)
+                self.assertIn(message, result.stderr)
+                self.assertIn("shardtap --help", result.stderr)
+
+
+class MergeTest(Work):
+    def setUp(self):
+        super().setUp()
+        result = self.run_sample(12, "twelve")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.nodes = [self.path("twelve", f"node-{i:02}.tap") for i in range(12)]
+
+    def merge(self, *files, **kwargs):
+        return shardtap("merge", *files, **kwargs)
+
+    def test_merging_a_whole_run(self):
+        result = self.merge(*reversed(self.nodes), "--junit", self.path("j.xml"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("12 nodes, 20 test cases: 20 passed", result.stdout)
+        self.assertRegex(result.stdout, r"longest node [\d.]+ s, sum of the nodes' times [\d.]+ s")
+        self.assertEqual(len(ElementTree.parse(self.path("j.xml")).getroot().findall("testsuite")), 12)
+
+    def test_a_missing_node(self):
+        result = self.merge(*self.nodes[:4], *self.nodes[5:])
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("1 of the 12 nodes has no stream: node 4", result.stderr)
+
+    def test_a_node_given_twice(self):
+        result = self.merge(*self.nodes, self.nodes[3])
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("node 3 appears 2 times", result.stderr)
+        self.assertIn("ran on more than one node", result.stderr)
+
+    def test_nodes_of_different_splits(self):
+        other = self.run_sample(12, "filtered", r"test_slow\[5-0*")
+        self.assertEqual(other.returncode, 0, other.stderr)
+        result = self.merge(self.path("filtered", "node-00.tap"), *self.nodes[1:])
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("the nodes computed different splits", result.stderr)
+
+    def test_nodes_of_different_node_counts(self):
+        other = self.run_sample(3, "three")
+        self.assertEqual(other.returncode, 0, other.stderr)
+        result = self.merge(self.path("three", "node-0.tap"), *self.nodes[1:])
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("the streams disagree on the node count", result.stderr)
+
+    def test_a_stream_cut_short(self):
+        with open(self.nodes[0]) as file:
+            text = file.read()
+        cut = self.path("cut.tap")
+        with open(cut, "w") as file:
+            file.write(text[:text.index("ok 2 ")])
+        result = self.merge(cut, *self.nodes[1:])
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("cut.tap) ended before its plan, after 1 test point (the node died?)", result.stderr)
+
+    def test_a_file_that_is_not_tap(self):
+        junk = self.path("junk.tap")
+        with open(junk, "w") as file:
+            file.write("All tests passed (2 assertions in 2 test cases)\n")
+        result = self.merge(junk, *self.nodes[1:])
+        self.assertEqual(result.returncode, 65)
+        self.assertIn("junk.tap is not a TAP stream: line 1", result.stderr)
+
+    def test_a_file_that_cannot_be_read(self):
+        result = self.merge(self.path("nowhere.tap"), *self.nodes)
+        self.assertEqual(result.returncode, 66)
+        self.assertIn("cannot read", result.stderr)
+        self.assertIn("nowhere.tap", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,385 @@
+"""The tap-stream reporter, checked by three TAP consumers nobody here wrote (tap_consumers.py)
+against Catch2's own results for the same fixture binary."""
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import xml.etree.ElementTree as ElementTree
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import clean_environment, fixture, run  # noqa: E402
+from tap_consumers import CONSUMERS, tap_parser  # noqa: E402
+
+CASES = fixture("fixture_tap_cases")
+FAILURE_TAGS = ("Expression", "Failure", "Exception", "FatalErrorCondition")
+
+
+def catch2_counts(*args, env=None):
+    """Catch2's own verdicts (-r xml on the same binary and arguments) in TAP's terms:
+    a [!mayfail] test case that passes is TODO in the stream, so it moves from passed to todo."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "catch2.xml")
+        run(CASES, "-r", f"xml::out={path}", *args, env=env)
+        root = ElementTree.parse(path).getroot()
+    cases = root.find("OverallResultsCases")
+    mayfail_passed = 0
+    for case in root.iter("TestCase"):
+        result = case.find("OverallResult")
+        failed = any(element.tag in FAILURE_TAGS and element.get("success") != "true"
+                     for element in case.iter())
+        if ("[!mayfail]" in case.get("tags", "") and result.get("success") == "true"
+                and result.get("skips") == "0" and not failed):
+            mayfail_passed += 1
+    return {"passed": int(cases.get("successes")) - mayfail_passed,
+            "failed": int(cases.get("failures")),
+            "skipped": int(cases.get("skips")),
+            "todo": int(cases.get("expectedFailures")) + mayfail_passed}
+
+
+def tap_stream(*args, env=None, option=""):
+    result = run(CASES, "-r", f"tap-stream{option}", *args, env=env)
+    return result.stdout, result
+
+
+def lines(stream):
+    return stream.decode("utf-8").split("\n")
+
+
+def comments_as_yaml(stream):
+    """A comments-mode stream with its '# ---' ... '# ...' blocks turned back into YAML."""
+    out, inside = [], False
+    for line in lines(stream):
+        if line == "# ---":
+            inside = True
+        if inside:
+            line = "  " + line[2:]
+        if line == "  ...":
+            inside = False
+        out.append(line)
+    return "\n".join(out).encode()
+
+
+def without_durations(diagnostics):
+    return [{k: v for k, v in (d or {}).items() if k != "duration_ms"} for d in diagnostics]
+
+
+class StreamChecks(unittest.TestCase):
+    def assert_valid(self, stream, expected_counts, planned, bail_out=None):
+        """Every consumer reads the stream without a parse error and counts what Catch2 does."""
+        stream.decode("utf-8")  # always valid UTF-8, whatever the names and output hold
+        self.assertTrue(stream.startswith(b"TAP version 14\n"), stream[:80])
+        for consume in CONSUMERS:
+            summary = consume(stream)
+            with self.subTest(consumer=summary.consumer):
+                expected_problems = []
+                ran = sum(summary.counts().values())
+                if bail_out and summary.consumer == "prove" and ran < planned:
+                    expected_problems = [f"Bad plan.  You planned {planned} tests but ran {ran}."]
+                if bail_out and summary.consumer == "tappy":
+                    expected_problems = [f"Bailed: {summary.bail_out}"]
+                self.assertEqual(summary.problems, expected_problems)
+                self.assertEqual(summary.counts(), expected_counts)
+                if summary.consumer != "tappy":  # tappy checks the plan as a rule (problems)
+                    self.assertEqual(summary.plan, planned)
+                if bail_out:
+                    self.assertIsNotNone(summary.bail_out)
+                    self.assertIn(bail_out, summary.bail_out)
+                else:
+                    self.assertIsNone(summary.bail_out)
+                    self.assertEqual(sum(summary.counts().values()), planned,
+                                     "the plan must match the test points")
+
+
+class OrdinaryCasesTest(StreamChecks):
+    def test_counts_match_catch2_for_every_consumer(self):
+        stream, result = tap_stream()
+        self.assertEqual(result.returncode, 42)
+        counts = catch2_counts()
+        self.assertEqual(sum(counts.values()), 42)
+        self.assert_valid(stream, counts, planned=42)
+
+    def test_comment_diagnostics_hold_the_same_and_no_line_starts_with_whitespace(self):
+        yaml_stream, _ = tap_stream()
+        comments_stream, result = tap_stream(option="::Xdiagnostics=comments")
+        self.assertEqual(result.returncode, 42)
+        self.assert_valid(comments_stream, catch2_counts(), planned=42)
+        for line in lines(comments_stream):
+            self.assertFalse(line[:1].isspace(), f"Heroku CI rejects {line!r}")
+        self.assertEqual(without_durations(tap_parser(comments_as_yaml(comments_stream)).diagnostics),
+                         without_durations(tap_parser(yaml_stream).diagnostics))
+
+    def test_one_test_point_per_test_case_plan_first(self):
+        stream, _ = tap_stream()
+        text = lines(stream)
+        self.assertEqual(text[:2], ["TAP version 14", "1..42"])
+        points = [line for line in text if re.match(r"(not )?ok \d+", line)]
+        self.assertEqual(len(points), 42)
+        self.assertEqual([int(re.match(r"(?:not )?ok (\d+)", p).group(1)) for p in points],
+                         list(range(1, 43)))
+
+    def point(self, name, option=""):
+        """The test point named `name` and its YAML diagnostics, as tap-parser reads them."""
+        stream, _ = tap_stream(option=option)
+        summary = tap_parser(stream if not option else comments_as_yaml(stream))
+        index = summary.names.index(name)
+        line = [l for l in lines(stream) if re.match(rf"(not )?ok {index + 1} ", l)][0]
+        return line, summary.diagnostics[index]
+
+    def test_failed_check_carries_file_line_macro_expression_expansion(self):
+        line, diag = self.point("fails a CHECK and goes on")
+        self.assertEqual(line, "not ok 2 - fails a CHECK and goes on")
+        (failure,) = diag["failures"]
+        self.assertTrue(failure["file"].endswith("tap_cases.cpp"))
+        self.assertIsInstance(failure["line"], int)
+        self.assertEqual((failure["macro"], failure["expression"], failure["expansion"]),
+                         ("CHECK", "x == 2", "1 == 2"))
+        stream, _ = tap_stream()
+        self.assertRegex(stream.decode(), r"not ok 2 - fails a CHECK and goes on\n  ---\n  duration_ms: \d+\.\d{3}\n")
+
+    def test_failed_require_stops_the_test_case(self):
+        _, diag = self.point("fails a REQUIRE")
+        self.assertEqual([(f["macro"], f["expansion"]) for f in diag["failures"]],
+                         [("REQUIRE", '"actual" == "expected"')])
+
+    def test_info_capture_and_sections(self):
+        _, diag = self.point("INFO and CAPTURE")
+        self.assertEqual(diag["failures"][0]["messages"], ["looking for the answer", "answer := 41"])
+        _, diag = self.point("sections")
+        self.assertEqual(diag["failures"][0]["sections"], ["outer", "inner fails"])
+        _, diag = self.point("generators")
+        self.assertEqual(diag["failures"][0]["messages"], ["value := 2"])
+
+    def test_warn_and_no_assertions_pass_without_diagnostics(self):
+        for name in ("warns and passes", "has no assertions", "generators all pass"):
+            line, diag = self.point(name)
+            self.assertRegex(line, rf"^ok \d+ - {name}$")
+            self.assertIsNone(diag)
+
+    def test_skip_todo_and_should_fail(self):
+        self.assertRegex(self.point("skips")[0], r"^ok \d+ - skips # SKIP no database \\# here$")
+        self.assertRegex(self.point("may fail and fails")[0], r"^not ok \d+ - .* # TODO tagged \[!mayfail\]$")
+        self.assertRegex(self.point("may fail and passes")[0], r"^ok \d+ - .* # TODO tagged \[!mayfail\]$")
+        self.assertRegex(self.point("should fail and fails")[0], r"^not ok \d+ - .* # TODO tagged \[!shouldfail\]$")
+        line, diag = self.point("should fail but passes")
+        self.assertRegex(line, r"^not ok \d+ - should fail but passes$")
+        self.assertIn("[!shouldfail]", diag["message"])
+
+    def test_exceptions(self):
+        _, diag = self.point("throws a std::runtime_error")
+        self.assertEqual(diag["failures"][0]["kind"], "exception")
+        self.assertEqual(diag["failures"][0]["message"], "boom # with \\ specials\nand a second line")
+        _, diag = self.point("throws an int")
+        self.assertEqual(diag["failures"][0]["message"], "Unknown exception")
+
+    def test_the_tests_own_output_goes_into_diagnostics_not_the_stream(self):
+        for option in ("", "::Xdiagnostics=comments"):
+            with self.subTest(option=option):
+                _, diag = self.point("noise on stdout and stderr, then fails", option=option)
+                self.assertEqual(diag["stdout"], "printf to stdout\nstd::cout line\nraw write(1)\n")
+                self.assertEqual(diag["stderr"], "fprintf to stderr\nstd::cerr line\n")
+        stream, result = tap_stream("[noise]")
+        self.assertNotIn(b"fake", stream)
+        self.assertNotIn(b"no newline", stream)
+        self.assertNotIn(b"from stderr", result.stderr)  # a passing test's output is dropped
+        self.assert_valid(stream, catch2_counts("[noise]"), planned=3)
+
+    def test_names_with_every_special_character(self):
+        stream, _ = tap_stream("[names]")
+        self.assert_valid(stream, catch2_counts("[names]"), planned=22)
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "catch2.xml")
+            run(CASES, "-r", f"xml::out={path}", "[names]")
+            catch2_names = [case.get("name") for case in ElementTree.parse(path).getroot().iter("TestCase")]
+        read = tap_parser(stream).names
+        self.assertEqual(len(read), len(catch2_names))
+        escaped = {  # no TAP escape exists for these; shardtap writes them visibly
+            # (keys as Catch2's XML gives them: an XML attribute turns \n \r \t into spaces)
+            "newline in the name": "newline\\nin the name",
+            "tab and carriage return": "tab\\tand carriage\\rreturn",
+            "controls \\x01\\x02\\x1B[31m and del \\x7F": "controls \\x01\\x02\\x1b[31m and del \\x7f",
+            "line separator \u2028 and next line \x85": "line separator \\xe2\\x80\\xa8 and next line \\xc2\\x85",
+            "special name # \\   and a failing special expression":
+                "special name # \\ \\n and a failing special expression",
+        }
+        for name, seen in zip(catch2_names, read):
+            if "not UTF-8" in name:
+                self.assertEqual(seen, "not UTF-8 \\xff\\xfe\\xc3")
+            else:
+                self.assertEqual(seen, escaped.get(name, name).strip())  # tap-parser trims
+        _, diag = self.point("special name # \\ \n and a failing special expression".replace("\n", "\\n"))
+        self.assertEqual(diag["failures"][0]["expansion"], '"a # b \\ c\nd "e""\n==\n"a: b"')
+        self.assertEqual(diag["failures"][0]["messages"],
+                         ['message with # and \\ and "quotes"\nover two lines'])
+
+
+class HeaderTest(StreamChecks):
+    def test_one_node_header(self):
+        stream, _ = tap_stream("[basic]")
+        text = lines(stream)
+        self.assertEqual(text[2:5], ["# shardtap node_index: 0", "# shardtap node_total: 1",
+                                     "# shardtap provider: none"])
+        self.assertRegex(text[-2], r"^# shardtap elapsed: \d+\.\d{3}$")
+
+    def test_split_nodes_agree_on_the_fingerprint_and_cover_the_suite_once(self):
+        total, fingerprints, planned, names = 3, set(), 0, []
+        for index in range(total):
+            env = {"SHARDTAP_NODE_TOTAL": total, "SHARDTAP_NODE_INDEX": index}
+            stream, result = tap_stream("[basic],[names]", env=env)
+            header = dict(re.findall(r"^# shardtap (\w+): (.*)$", stream.decode(), re.M))
+            self.assertEqual((header["node_index"], header["node_total"]), (str(index), str(total)))
+            self.assertIn(f"from {header['provider']})".encode(), result.stderr)
+            self.assertEqual(header["strategy"], "round-robin")
+            self.assertEqual(header["suite_size"], "39")
+            self.assertIn(header["fingerprint"].encode(), result.stderr)  # what selection printed
+            fingerprints.add(header["fingerprint"])
+            summary = tap_parser(stream)
+            planned += summary.plan
+            names += summary.names
+            self.assert_valid(stream, catch2_counts("[basic],[names]", env=env), summary.plan)
+        self.assertEqual(len(fingerprints), 1)
+        self.assertEqual(planned, 39)
+        self.assertEqual(len(names), 39)
+
+    def test_an_empty_node_skips_its_whole_stream_and_passes(self):
+        env = {"SHARDTAP_NODE_TOTAL": 5, "SHARDTAP_NODE_INDEX": 4}
+        stream, result = tap_stream("passes,skips", env=env)
+        self.assertEqual(result.returncode, 0)
+        self.assertEqual(lines(stream)[:2], ["TAP version 14",
+                                             "1..0 # SKIP node 4 of 5 has no test cases (2 in the whole suite)"])
+        for consume in CONSUMERS:
+            summary = consume(stream)
+            with self.subTest(consumer=summary.consumer):
+                self.assertEqual(summary.problems, [])
+                self.assertEqual(summary.failed + summary.passed + summary.todo, 0)
+                if summary.consumer == "tappy":  # reports the skipped plan as one skipped test
+                    self.assertEqual(summary.skipped, 1)
+                else:
+                    self.assertEqual((summary.plan, summary.skipped), (0, 0))
+
+
+class CrashTest(StreamChecks):
+    def crash(self, tag, option=""):
+        stream, result = tap_stream(f"[{tag}]", "--order", "decl", option=option)
+        self.assertNotEqual(result.returncode, 0)
+        return stream, result
+
+    def assert_crash(self, tag, signal_number, bail_out, crashing_test, planned=3, catch2_reports=True):
+        """Checks the stream in both diagnostics styles; returns the YAML one."""
+        streams = []
+        for option in ("", "::Xdiagnostics=comments"):
+            with self.subTest(option=option):
+                stream, result = self.crash(tag, option)
+                self.assertEqual(result.returncode, -signal_number)
+                text = [l for l in lines(stream) if re.match(r"(not )?ok |Bail out!", l)]
+                self.assertEqual(text[-1][:len("Bail out! ")], "Bail out! ")
+                self.assertIn(bail_out, text[-1])
+                self.assertRegex(text[-2], rf"^not ok \d+ - {re.escape(crashing_test)}$")
+                self.assertTrue(all(l.startswith("ok ") for l in text[:-2]), text)
+                counts = catch2_counts(f"[{tag}]", "--order", "decl") if catch2_reports else {
+                    "passed": len(text) - 2, "failed": 1, "skipped": 0, "todo": 0}
+                self.assert_valid(stream, counts, planned=planned, bail_out=bail_out)
+                if option:
+                    for line in lines(stream):
+                        self.assertFalse(line[:1].isspace(), f"Heroku CI rejects {line!r}")
+                streams.append(stream)
+        return streams[0]
+
+    def test_segfault(self):
+        stream = self.assert_crash("crash-segv", signal.SIGSEGV, "SIGSEGV", "segfaults")
+        (diag,) = [d for d in tap_parser(stream).diagnostics if d]
+        self.assertEqual(diag["failures"][0]["kind"], "fatal")
+        self.assertEqual(diag["stdout"], "last words on stdout\n")
+
+    def test_abort(self):
+        self.assert_crash("crash-abort", signal.SIGABRT, "SIGABRT", "aborts")
+
+    def test_sigterm_in_a_test(self):
+        self.assert_crash("crash-sigterm", signal.SIGTERM, "SIGTERM", "receives SIGTERM")
+
+    def test_uncaught_exception_through_noexcept(self):
+        stream = self.assert_crash("crash-terminate", signal.SIGABRT, "uncaught exception: escaped",
+                                   "throws through noexcept")
+        self.assertIn(b"\nBail out! uncaught exception: escaped \\# through noexcept (SIGABRT", stream)
+        (diag,) = [d for d in tap_parser(stream).diagnostics if d]
+        self.assertIn("uncaught exception: escaped # through noexcept", diag["failures"][0]["message"])
+
+    def test_sigterm_between_test_cases_where_catch2_does_not_handle_it(self):
+        # A listener raises SIGTERM after the first test case, before the reporter saw it end.
+        self.assert_crash("crash-between", signal.SIGTERM, "SIGTERM",
+                          "passes, then SIGTERM arrives after it", planned=2, catch2_reports=False)
+
+    def test_killed_from_outside_while_running_every_line_already_written(self):
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        marker = os.path.join(directory.name, "sleeping")  # the fixture writes it, then sleeps
+        process = subprocess.Popen([CASES, "-r", "tap-stream", "[crash-kill]", "--order", "decl"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   env=clean_environment(TAP_CASES_SLEEPING=marker))
+        seen = b""
+        try:
+            while not seen.endswith(b"ok 1 - passes before it is killed\n"):
+                line = process.stdout.readline()  # flushed while the next test case still runs
+                self.assertTrue(line, f"the stream ended early: {seen!r}")
+                seen += line
+            deadline = time.monotonic() + 30
+            while not os.path.exists(marker) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            process.send_signal(signal.SIGTERM)
+            rest, _ = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        self.assertEqual(process.returncode, -signal.SIGTERM)
+        stream = seen + rest
+        self.assertIn(b"not ok 2 - sleeps until it is killed\n", stream)
+        self.assert_valid(stream, {"passed": 1, "failed": 1, "skipped": 0, "todo": 0}, planned=2,
+                          bail_out="SIGTERM")
+
+    def test_tests_cut_off_by_abort_get_a_skipped_point(self):
+        stream, result = tap_stream("[abort-x]", "--order", "decl", "-a")
+        self.assertEqual(result.returncode, 42)
+        counts = catch2_counts("[abort-x]", "--order", "decl", "-a")
+        counts["skipped"] += 2  # Catch2 does not count test cases it never started
+        self.assert_valid(stream, counts, planned=3)
+        self.assertIn(b"ok 3 - is cut off by -x too # SKIP not run: the run was aborted (-x/--abort)\n",
+                      stream)
+
+
+class ReporterOptionsTest(StreamChecks):
+    def test_to_a_file_alongside_other_reporters(self):
+        with tempfile.TemporaryDirectory() as directory:
+            tap, junit = os.path.join(directory, "node.tap"), os.path.join(directory, "junit.xml")
+            result = run(CASES, "[basic],[noise]", "-r", f"tap-stream::out={tap}",
+                         "-r", f"junit::out={junit}", "-r", "console")
+            with open(tap, "rb") as file:
+                stream = file.read()
+            ElementTree.parse(junit)
+        self.assertEqual(result.returncode, 42)
+        self.assertIn(b"test cases:", result.stdout)  # the console reporter kept stdout
+        self.assertIn(b"printf to stdout", result.stdout)  # not the stream's: left alone
+        self.assert_valid(stream, catch2_counts("[basic],[noise]"), planned=20)
+        summary = tap_parser(stream)
+        diag = summary.diagnostics[summary.names.index("noise on stdout and stderr, then fails")]
+        self.assertIn("std::cout line", diag["stdout"])  # Catch2's capture of std::cout
+
+    def test_listed_with_a_description(self):
+        result = run(CASES, "--list-reporters")
+        self.assertEqual(result.returncode, 0)
+        self.assertRegex(result.stdout.decode(), r"tap-stream:\s+TAP version 14")
+
+    def test_unknown_options_are_rejected_clearly(self):
+        result = run(CASES, "-r", "tap-stream::Xcolour=yes")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn(b"tap-stream: unknown reporter option 'Xcolour'", result.stderr)
+        result = run(CASES, "-r", "tap-stream::Xdiagnostics=json")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn(b"Xdiagnostics=json is not a choice", result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,67 @@
+#include "arguments.hpp"
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+using Catch::Matchers::ContainsSubstring;
+using namespace shardtap::tools;
+
+namespace {
+std::string usage_error(std::vector<std::string> const& arguments) {
+    try {
+        parse_arguments(arguments);
+    } catch (UsageError const& error) {
+        return error.what();
+    }
+    FAIL("no UsageError");
+    return {};
+}
+}  // namespace
+
+TEST_CASE("run: nodes, output directory, outputs and the command after --") {
+    auto request = parse_arguments({"run", "-n", "12", "--out", "d", "--junit=j.xml", "--tap", "m.tap",
+                                    "--", "./slow_tests", "-r", "tap-stream", "--", "-n", "3"});
+    auto const& run = std::get<RunOptions>(request);
+    CHECK(run.nodes == 12);
+    CHECK(run.out_dir == "d");
+    CHECK(run.outputs.junit == "j.xml");
+    CHECK(run.outputs.merged_tap == "m.tap");
+    CHECK(run.command == std::vector<std::string>{"./slow_tests", "-r", "tap-stream", "--", "-n", "3"});
+    CHECK(std::get<RunOptions>(parse_arguments({"run", "--nodes=1", "--", "x"})).nodes == 1);
+    CHECK(std::get<RunOptions>(parse_arguments({"run", "-n", "1024", "--", "x"})).nodes == 1024);
+}
+
+TEST_CASE("run: a node count outside 1..1024 is a usage error") {
+    for (auto const* bad : {"0", "1025", "-1", "abc", "", "12x", " 3", "99999999999999999999999"}) {
+        CHECK_THAT(usage_error({"run", "-n", bad, "--", "x"}),
+                   ContainsSubstring("-n must be a whole number from 1 to 1024, not '" + std::string(bad) + "'"));
+    }
+}
+
+TEST_CASE("run: what is missing or unknown is named") {
+    CHECK_THAT(usage_error({"run", "--", "x"}), ContainsSubstring("-n N"));
+    CHECK_THAT(usage_error({"run", "-n", "2"}), ContainsSubstring("no command after --"));
+    CHECK_THAT(usage_error({"run", "-n", "2", "--"}), ContainsSubstring("no command after --"));
+    CHECK_THAT(usage_error({"run", "-n"}), ContainsSubstring("-n needs a value"));
+    CHECK_THAT(usage_error({"run", "-n", "2", "./tests"}), ContainsSubstring("after --"));
+    CHECK_THAT(usage_error({"run", "-n", "2", "--bogus", "--", "x"}), ContainsSubstring("unknown option '--bogus'"));
+}
+
+TEST_CASE("merge: files and outputs") {
+    auto merge = std::get<MergeOptions>(parse_arguments({"merge", "a.tap", "--junit", "j.xml", "b.tap", "--", "--c.tap"}));
+    CHECK(merge.files == std::vector<std::string>{"a.tap", "b.tap", "--c.tap"});
+    CHECK(merge.outputs.junit == "j.xml");
+    CHECK_FALSE(merge.outputs.merged_tap);
+    CHECK_THAT(usage_error({"merge"}), ContainsSubstring("give the nodes' TAP files"));
+    CHECK_THAT(usage_error({"merge", "--junit"}), ContainsSubstring("--junit needs a value"));
+}
+
+TEST_CASE("help, version and unknown commands") {
+    CHECK(std::holds_alternative<HelpRequest>(parse_arguments({"--help"})));
+    CHECK(std::get<HelpRequest>(parse_arguments({"run", "-h"})).topic == "run");
+    CHECK(std::holds_alternative<RunOptions>(parse_arguments({"run", "-n", "2", "--", "x", "--help"})));
+    CHECK(std::holds_alternative<VersionRequest>(parse_arguments({"--version"})));
+    CHECK_THAT(usage_error({}), ContainsSubstring("run or shardtap merge"));
+    CHECK_THAT(usage_error({"split"}), ContainsSubstring("unknown command 'split'"));
+    CHECK_THAT(usage_text("run"), ContainsSubstring("127 CMD not found"));
+}

@@ -1,0 +1,44 @@
+#include "merge.hpp"
+#include "merged_outputs.hpp"
+#include "node_streams.hpp"
+
+#include <shardtap/tap_reader.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+using Catch::Matchers::ContainsSubstring;
+using namespace shardtap::tools;
+using namespace test_streams;
+
+TEST_CASE("the merged TAP stream holds every node's points, in node order") {
+    auto streams = split(names(7), 3);
+    std::swap(streams[0], streams[2]);
+    auto merged = shardtap::read_tap(merged_tap(streams, verify_merge(streams)));
+    REQUIRE(merged.plan);
+    CHECK(merged.plan->count == 7);
+    REQUIRE(merged.points.size() == 7);
+    CHECK(merged.points[0].description == "test 0");
+    CHECK(merged.points[1].description == "test 3");
+    CHECK(merged.points[3].description == "test 1");
+    CHECK_FALSE(merged.bail_out);
+}
+
+TEST_CASE("a merged stream of a run with problems bails out") {
+    auto streams = split(names(7), 3);
+    streams.pop_back();
+    auto merged = shardtap::read_tap(merged_tap(streams, verify_merge(streams)));
+    REQUIRE(merged.bail_out);
+    CHECK_THAT(merged.bail_out->reason, ContainsSubstring("1 verification problem"));
+}
+
+TEST_CASE("JUnit XML: a suite per node, failures and skips, text escaped") {
+    Node node{0, 1, {{"a <b> & \"c\""}, {"fails", false}, {"skipped", true, shardtap::TapDirective::skip}}};
+    std::vector<NodeStream> streams{stream(node)};
+    auto xml = junit_xml(streams, verify_merge(streams));
+    CHECK_THAT(xml, ContainsSubstring("<testsuites name=\"shardtap\" tests=\"3\" failures=\"1\""));
+    CHECK_THAT(xml, ContainsSubstring("<testsuite name=\"node 0\" tests=\"3\" failures=\"1\""));
+    CHECK_THAT(xml, ContainsSubstring("name=\"a &lt;b&gt; &amp; &quot;c&quot;\""));
+    CHECK_THAT(xml, ContainsSubstring("<failure message="));
+    CHECK_THAT(xml, ContainsSubstring("<skipped message=\"SKIP\"/>"));
+}

@@ -1,0 +1,126 @@
+#include <shardtap/tap_encoder.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <stdexcept>
+#include <string>
+
+using namespace shardtap;
+
+namespace {
+TapDiagnostics failed_check() {
+    TapDiagnostics d;
+    d.duration_ms = 1.5;
+    TapFailure f;
+    f.kind = "expression";
+    f.file = "tests/math.cpp";
+    f.line = 12;
+    f.macro = "CHECK";
+    f.expression = "a == b";
+    f.expansion = "1 == 2";
+    f.messages = {"i := 3", "a: b"};
+    f.sections = {"outer", "inner"};
+    d.failures.push_back(f);
+    d.stdout_text = "printed\n";
+    return d;
+}
+}  // namespace
+
+TEST_CASE("a stream starts with the version, then the plan") {
+    TapEncoder tap;
+    std::string out(tap.version());
+    out += tap.plan(3);
+    CHECK(out == "TAP version 14\n1..3\n");
+}
+
+TEST_CASE("test points are numbered in order, descriptions escaped") {
+    TapEncoder tap;
+    tap.plan(3);
+    CHECK(tap.point({true, "adds"}) == "ok 1 - adds\n");
+    CHECK(tap.point({false, "a # b \\ c\nd"}) == "not ok 2 - a \\# b \\\\ c\\nd\n");
+    CHECK(tap.point({true, ""}) == "ok 3\n");
+    CHECK(tap.points_written() == 3);
+}
+
+TEST_CASE("directives: SKIP and TODO with escaped reasons") {
+    TapEncoder tap;
+    CHECK(tap.point({true, "skipped", TapDirective::skip, "no network #1"}) ==
+          "ok 1 - skipped # SKIP no network \\#1\n");
+    CHECK(tap.point({false, "flaky", TapDirective::todo, "[!mayfail]"}) ==
+          "not ok 2 - flaky # TODO [!mayfail]\n");
+    CHECK(tap.point({true, "bare", TapDirective::todo}) == "ok 3 - bare # TODO\n");
+}
+
+TEST_CASE("an empty node skips the whole stream") {
+    TapEncoder tap;
+    CHECK(tap.skip_all("node 11 of 12 has no test cases") ==
+          "1..0 # SKIP node 11 of 12 has no test cases\n");
+    CHECK_THROWS_AS(tap.point({true, "x"}), std::logic_error);
+}
+
+TEST_CASE("the plan comes last when it was not known first") {
+    TapEncoder tap;
+    tap.point({true, "a"});
+    tap.point({true, "b"});
+    CHECK(tap.final_plan() == "1..2\n");
+    CHECK_THROWS_AS(tap.plan(2), std::logic_error);
+}
+
+TEST_CASE("points beyond the plan are refused") {
+    TapEncoder tap;
+    tap.plan(1);
+    tap.point({true, "a"});
+    CHECK_THROWS_AS(tap.point({true, "b"}), std::logic_error);
+}
+
+TEST_CASE("a failed point carries a YAML block: two-space indent, every string quoted") {
+    TapEncoder tap;
+    auto const d = failed_check();
+    CHECK(tap.point({false, "compares", TapDirective::none, {}, &d}) ==
+          "not ok 1 - compares\n"
+          "  ---\n"
+          "  duration_ms: 1.500\n"
+          "  failures:\n"
+          "    - kind: \"expression\"\n"
+          "      file: \"tests/math.cpp\"\n"
+          "      line: 12\n"
+          "      macro: \"CHECK\"\n"
+          "      expression: \"a == b\"\n"
+          "      expansion: \"1 == 2\"\n"
+          "      messages:\n"
+          "        - \"i := 3\"\n"
+          "        - \"a: b\"\n"
+          "      sections:\n"
+          "        - \"outer\"\n"
+          "        - \"inner\"\n"
+          "  stdout: \"printed\\n\"\n"
+          "  ...\n");
+}
+
+TEST_CASE("comment diagnostics: the same lines after '# ', none starting with whitespace") {
+    TapEncoder tap(DiagnosticsStyle::comments);
+    auto const d = failed_check();
+    std::string const out(tap.point({false, "compares", TapDirective::none, {}, &d}));
+    CHECK(out.find("\n# ---\n# duration_ms: 1.500\n# failures:\n#   - kind: \"expression\"\n") !=
+          std::string::npos);
+    CHECK(out.find("\n#       - \"i := 3\"\n") != std::string::npos);
+    std::size_t start = 0;
+    while (start < out.size()) {
+        CHECK(out[start] != ' ');
+        CHECK(out[start] != '\t');
+        start = out.find('\n', start) + 1;
+    }
+    CHECK(out.substr(out.size() - 6) == "# ...\n");
+}
+
+TEST_CASE("an empty diagnostics block is not written") {
+    TapEncoder tap;
+    TapDiagnostics none;
+    CHECK(tap.point({true, "a", TapDirective::none, {}, &none}) == "ok 1 - a\n");
+}
+
+TEST_CASE("Bail out! and comments stay on one line") {
+    TapEncoder tap;
+    CHECK(tap.bail_out("SIGSEGV in 'x\ny'") == "Bail out! SIGSEGV in 'x\\ny'\n");
+    CHECK(tap.comment("two\nlines") == "# two\\nlines\n");
+}

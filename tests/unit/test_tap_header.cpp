@@ -1,0 +1,68 @@
+#include <shardtap/tap_header.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <sstream>
+
+using namespace shardtap;
+
+namespace {
+TapHeader read_all(std::string const& text) {
+    TapHeader header;
+    std::istringstream lines(text);
+    std::string line, error;
+    while (std::getline(lines, line)) {
+        REQUIRE(read_tap_header_line(line, header, error) == HeaderLine::read);
+    }
+    return header;
+}
+}  // namespace
+
+TEST_CASE("the header is one comment line per field that is set") {
+    TapHeader header;
+    header.node_index = 3;
+    header.node_total = 12;
+    header.provider = "Heroku CI";
+    header.strategy = "round-robin";
+    header.fingerprint = "0123456789abcdef";
+    CHECK(format_tap_header(header) ==
+          "# shardtap node_index: 3\n"
+          "# shardtap node_total: 12\n"
+          "# shardtap provider: Heroku CI\n"
+          "# shardtap strategy: round-robin\n"
+          "# shardtap fingerprint: 0123456789abcdef\n");
+    CHECK(format_tap_header(TapHeader{}).empty());
+}
+
+TEST_CASE("every field reads back, including ones this version does not know") {
+    TapHeader header;
+    header.node_index = 0;
+    header.node_total = 1;
+    header.provider = "odd # provider\nwith a newline \\";
+    header.strategy = "duration";
+    header.fingerprint = "ffff";
+    header.suite_size = 100000;
+    header.elapsed_seconds = 12.25;
+    header.other = {{"predicted_load", "1.5"}, {"x-y", "z"}};
+    auto const text = format_tap_header(header);
+    CHECK(read_all(text) == header);
+}
+
+TEST_CASE("other comments are not header fields") {
+    TapHeader header;
+    std::string error;
+    CHECK(read_tap_header_line("# shardtap is great", header, error) == HeaderLine::not_a_field);
+    CHECK(read_tap_header_line("# node_index: 3", header, error) == HeaderLine::not_a_field);
+    CHECK(read_tap_header_line("ok 1 - shardtap node_index: 3", header, error) == HeaderLine::not_a_field);
+    CHECK(header == TapHeader{});
+}
+
+TEST_CASE("a malformed value of a known field is an error that names the field") {
+    TapHeader header;
+    std::string error;
+    CHECK(read_tap_header_line("# shardtap node_total: twelve", header, error) == HeaderLine::malformed);
+    CHECK(error == "shardtap field 'node_total' should be a whole number, not 'twelve'");
+    CHECK(read_tap_header_line("# shardtap node_index: -1", header, error) == HeaderLine::malformed);
+    CHECK(read_tap_header_line("# shardtap elapsed: soon", header, error) == HeaderLine::malformed);
+    CHECK_FALSE(header.node_total);
+}

@@ -1,0 +1,91 @@
+#include <shardtap/tap_text.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators.hpp>
+
+#include <random>
+
+using namespace shardtap;
+
+TEST_CASE("TAP's two escapes: backslash and hash") {
+    CHECK(escape_text(R"(a\b#c)") == R"(a\\b\#c)");
+    CHECK(escape_text("# SKIP not really") == R"(\# SKIP not really)");
+    CHECK(escape_text("plain text, [tags] \"quotes\" *") == "plain text, [tags] \"quotes\" *");
+}
+
+TEST_CASE("nothing in the escaped text can break the line") {
+    CHECK(escape_text("one\ntwo\r\tthree") == R"(one\ntwo\r\tthree)");
+    CHECK(escape_text(std::string("nul\0bell\a", 9)) == R"(nul\x00bell\x07)");
+    CHECK(escape_text("del\x7f") == R"(del\x7f)");
+    // U+0085 NEXT LINE, U+2028 LINE SEPARATOR and a BOM: line breaks or worse for some readers.
+    CHECK(escape_text("a\xc2\x85" "b\xe2\x80\xa8" "c\xef\xbb\xbf") ==
+          R"(a\xc2\x85b\xe2\x80\xa8c\xef\xbb\xbf)");
+}
+
+TEST_CASE("UTF-8 passes through; bytes that are not UTF-8 are escaped") {
+    CHECK(escape_text("caf\xc3\xa9 \xf0\x9f\x90\x9b") == "caf\xc3\xa9 \xf0\x9f\x90\x9b");
+    CHECK(escape_text("\xff\xc3") == R"(\xff\xc3)");
+    CHECK(escape_text("\xed\xa0\x80") == R"(\xed\xa0\x80)");  // a surrogate
+    CHECK(escape_text("\xc0\xaf") == R"(\xc0\xaf)");          // an overlong '/'
+}
+
+TEST_CASE("unescaping gives back exactly the original bytes") {
+    auto const text = GENERATE(as<std::string>{}, "", "plain", R"(\)", R"(\\#)", "#", "\n\\n",
+                               R"(\x41 is not A)", std::string("\0\xff\x01", 3), "end\\");
+    CHECK(unescape_text(escape_text(text)) == text);
+}
+
+TEST_CASE("a lone backslash in foreign TAP is literal") {
+    CHECK(unescape_text(R"(C:\path)") == R"(C:\path)");
+    CHECK(unescape_text(R"(\xZZ)") == R"(\xZZ)");
+    CHECK(unescape_text("trailing\\") == "trailing\\");
+}
+
+TEST_CASE("escaping round-trips arbitrary bytes") {
+    std::mt19937 rng(11);
+    std::uniform_int_distribution<int> byte(0, 255), length(0, 40);
+    for (int i = 0; i < 2000; ++i) {
+        std::string text(static_cast<std::size_t>(length(rng)), '\0');
+        for (auto& c : text) c = static_cast<char>(byte(rng));
+        auto const escaped = escape_text(text);
+        CHECK(escaped.find_first_of("\n\r") == std::string::npos);
+        CHECK(unescape_text(escaped) == text);
+    }
+}
+
+TEST_CASE("YAML strings are double-quoted with escapes") {
+    std::string out;
+    append_yaml_quoted(out, "a: b \"c\" \\ d\n\te");
+    CHECK(out == R"("a: b \"c\" \\ d\n\te")");
+    out.clear();
+    append_yaml_quoted(out, "");
+    CHECK(out == R"("")");
+    out.clear();
+    append_yaml_quoted(out, "\x01\xc2\x85\xe2\x80\xa9\xff");
+    CHECK(out == R"("\x01\u0085\u2029\xff")");
+}
+
+TEST_CASE("YAML quoting round-trips arbitrary bytes") {
+    std::mt19937 rng(5);
+    std::uniform_int_distribution<int> byte(0, 255), length(0, 40);
+    for (int i = 0; i < 2000; ++i) {
+        std::string text(static_cast<std::size_t>(length(rng)), '\0');
+        for (auto& c : text) c = static_cast<char>(byte(rng));
+        std::string quoted;
+        append_yaml_quoted(quoted, text);
+        CHECK(quoted.find_first_of("\n\r") == std::string::npos);
+        std::string back;
+        CHECK(read_yaml_quoted(quoted + " rest", back) == quoted.size());
+        CHECK(back == text);
+    }
+}
+
+TEST_CASE("reading a double-quoted scalar accepts YAML's escapes and rejects malformed ones") {
+    std::string value;
+    CHECK(read_yaml_quoted(R"("\/\_\N\L\u00e9\U0001F41B")", value) > 0);
+    CHECK(value == "/\xc2\xa0\xc2\x85\xe2\x80\xa8\xc3\xa9\xf0\x9f\x90\x9b");
+    CHECK(read_yaml_quoted(R"("unterminated)", value) == 0);
+    CHECK(read_yaml_quoted(R"("bad \q escape")", value) == 0);
+    CHECK(read_yaml_quoted(R"('single')", value) == 0);
+    CHECK(read_yaml_quoted(R"("\ud800")", value) == 0);
+}

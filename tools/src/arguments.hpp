@@ -1,0 +1,55 @@
+#pragma once
+// The shardtap command line: what each subcommand was asked to do. Pure: parsing only.
+
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace shardtap::tools {
+
+// Files written after a merge, by `run` and `merge` alike.
+struct OutputOptions {
+    std::optional<std::string> merged_tap;  // --tap FILE: one TAP stream of every node's points
+    std::optional<std::string> junit;       // --junit FILE: JUnit XML, one testsuite per node
+    // Durations files (SHARDTAP_DURATIONS_OUT of each node) are combined by the durations
+    // issue; its options belong here.
+};
+
+struct RunOptions {
+    std::size_t nodes = 0;                // -n N, 1..1024
+    std::optional<std::string> out_dir;   // --out DIR; default: a new temporary directory
+    std::vector<std::string> command;     // after --: the program and its arguments
+    OutputOptions outputs;
+};
+
+struct MergeOptions {
+    std::vector<std::string> files;  // one TAP stream per node
+    OutputOptions outputs;
+};
+
+struct HelpRequest {
+    std::string topic;  // "", "run" or "merge"
+};
+
+struct VersionRequest {};
+
+using Request = std::variant<HelpRequest, VersionRequest, RunOptions, MergeOptions>;
+
+constexpr std::size_t max_nodes = 1024;
+
+// A command line that asks for nothing sensible; what() is one line saying what is wrong.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// `arguments` excludes the program name.
+Request parse_arguments(std::vector<std::string> const& arguments);
+
+// The help text, for `shardtap --help` (topic "") or `shardtap run|merge --help`.
+std::string usage_text(std::string const& topic = "");
+
+}  // namespace shardtap::tools

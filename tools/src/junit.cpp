@@ -1,0 +1,129 @@
+#include "merged_outputs.hpp"
+
+#include <fmt/format.h>
+
+namespace shardtap::tools {
+
+namespace {
+
+// Length of the well-formed UTF-8 sequence at text[i], or 0.
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+    auto const byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xe ? 3
+                       : (byte >> 3) == 0x1e ? 4 : 0;
+    if (length == 0 || i + length > text.size()) return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+        if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 0;
+    }
+    return length;
+}
+
+// Text for an XML 1.0 attribute or element: markup escaped; bytes XML cannot hold (control
+// characters, broken UTF-8) written as \xHH.
+std::string xml(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        char const c = text[i];
+        auto const byte = static_cast<unsigned char>(c);
+        switch (c) {
+            case '&': out += "&amp;"; ++i; continue;
+            case '<': out += "&lt;"; ++i; continue;
+            case '>': out += "&gt;"; ++i; continue;
+            case '"': out += "&quot;"; ++i; continue;
+            case '\'': out += "&apos;"; ++i; continue;
+            case '\n': out += "&#10;"; ++i; continue;
+            case '\t': out += "&#9;"; ++i; continue;
+            default: break;
+        }
+        std::size_t const length = utf8_length(text, i);
+        if (length == 0 || (byte < 0x20) || byte == 0x7f) {
+            out += fmt::format("\\x{:02x}", byte);
+            ++i;
+        } else {
+            out.append(text, i, length);
+            i += length;
+        }
+    }
+    return out;
+}
+
+std::string failure_text(TapPoint const& point) {
+    if (!point.diagnostics) return fmt::format("{}", fmt::join(point.diagnostic_lines, "\n"));
+    auto const& d = *point.diagnostics;
+    std::string text = d.message;
+    for (auto const& failure : d.failures) {
+        if (!text.empty()) text += "\n";
+        text += fmt::format("{}:{}: ", failure.file, failure.line);
+        if (!failure.macro.empty()) text += fmt::format("{}({}) ", failure.macro, failure.expression);
+        if (!failure.expansion.empty()) text += fmt::format("with expansion {} ", failure.expansion);
+        text += failure.message;
+        for (auto const& message : failure.messages) text += "\n  " + message;
+        if (!failure.sections.empty()) text += fmt::format("\n  in section {}", fmt::join(failure.sections, " / "));
+    }
+    if (!d.stdout_text.empty()) text += "\nstdout:\n" + d.stdout_text;
+    if (!d.stderr_text.empty()) text += "\nstderr:\n" + d.stderr_text;
+    return text;
+}
+
+std::string first_line(std::string const& text) { return text.substr(0, text.find('\n')); }
+
+}  // namespace
+
+std::string junit_xml(std::vector<NodeStream> const& nodes, MergeResult const& merge) {
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out += fmt::format(
+        "<testsuites name=\"shardtap\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
+        merge.tests + (merge.problems.empty() ? 0 : 1), merge.failed, merge.problems.empty() ? 0 : 1,
+        merge.skipped + merge.todo, merge.sum_of_seconds);
+    for (auto const* node : in_node_order(nodes)) {
+        auto const& header = node->stream.header;
+        std::size_t failed = 0, skipped = 0;
+        for (auto const& point : node->stream.points) {
+            if (point.failed()) ++failed;
+            if (point.directive != TapDirective::none) ++skipped;
+        }
+        auto const name = header.node_index ? fmt::format("node {}", *header.node_index) : node->source;
+        out += fmt::format(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{:.3f}\">\n",
+            xml(name), node->stream.points.size(), failed, skipped, header.elapsed_seconds.value_or(0));
+        out += "    <properties>\n";
+        out += fmt::format("      <property name=\"stream\" value=\"{}\"/>\n", xml(node->source));
+        if (!header.fingerprint.empty()) {
+            out += fmt::format("      <property name=\"fingerprint\" value=\"{}\"/>\n", xml(header.fingerprint));
+        }
+        out += "    </properties>\n";
+        for (auto const& point : node->stream.points) {
+            out += fmt::format("    <testcase name=\"{}\" classname=\"{}\"", xml(point.description), xml(name));
+            if (point.diagnostics && point.diagnostics->duration_ms) {
+                out += fmt::format(" time=\"{:.3f}\"", *point.diagnostics->duration_ms / 1000.0);
+            }
+            if (point.failed()) {
+                auto const text = failure_text(point);
+                out += fmt::format(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
+                                   xml(first_line(text)), xml(text));
+            } else if (point.directive != TapDirective::none) {
+                auto const kind = point.directive == TapDirective::skip ? "SKIP" : "TODO";
+                out += fmt::format(">\n      <skipped message=\"{}{}{}\"/>\n    </testcase>\n", kind,
+                                   point.reason.empty() ? "" : ": ", xml(point.reason));
+            } else {
+                out += "/>\n";
+            }
+        }
+        out += "  </testsuite>\n";
+    }
+    if (!merge.problems.empty()) {
+        std::string text;
+        for (auto const& problem : merge.problems) text += problem.message + "\n";
+        out += "  <testsuite name=\"shardtap merge\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n";
+        out += fmt::format(
+            "    <testcase name=\"the nodes make one whole run\" classname=\"shardtap merge\">\n"
+            "      <error message=\"{}\">{}</error>\n    </testcase>\n",
+            xml(first_line(text)), xml(text));
+        out += "  </testsuite>\n";
+    }
+    out += "</testsuites>\n";
+    return out;
+}
+
+}  // namespace shardtap::tools

@@ -1,0 +1,65 @@
+#pragma once
+// Verifying that the nodes' streams add up to one whole run, and counting what they hold.
+// Pure: streams in, a verdict out; reading files and printing live elsewhere.
+
+#include "node_stream.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shardtap::tools {
+
+// What one node's stream holds.
+struct NodeSummary {
+    std::string source;
+    std::optional<std::size_t> index;  // from the stream's header
+    std::size_t tests = 0;             // test points read
+    std::size_t passed = 0;
+    std::size_t failed = 0;
+    std::size_t skipped = 0;
+    std::size_t todo = 0;
+    std::optional<std::size_t> planned;
+    std::optional<double> seconds;  // the node's own elapsed time, from its stream
+};
+
+// Why the streams do not make one trustworthy run.
+struct Problem {
+    enum class Kind {
+        malformed,           // a stream that is not TAP
+        cut_short,           // a stream that ended before its plan: the node died
+        bailed_out,          // a node wrote Bail out!
+        node_failed,         // a node's process was killed, or failed without a failing test
+        no_header,           // several streams, one of them without a shardtap node header
+        node_count_differs,  // the nodes disagree on how many nodes there are
+        fingerprint_differs, // the nodes computed different splits
+        node_twice,          // two streams for the same node
+        node_missing,        // a node of the split has no stream
+        ran_twice,           // a test case on two nodes
+        count_differs,       // the nodes ran more or fewer test cases than the split holds
+    };
+    Kind kind;
+    std::string message;
+};
+
+struct MergeResult {
+    std::vector<NodeSummary> nodes;  // in node order (streams without an index last)
+    std::vector<Problem> problems;
+    std::size_t tests = 0;
+    std::size_t passed = 0;
+    std::size_t failed = 0;
+    std::size_t skipped = 0;
+    std::size_t todo = 0;
+    double sum_of_seconds = 0;      // over the nodes that report their time
+    double longest_seconds = 0;
+
+    bool has(Problem::Kind kind) const;
+};
+
+// Checks the streams against each other. A single stream without a node header is a whole
+// run on one node. Test cases are told apart by name: two that share a name (TEST_CASE_METHOD
+// on two fixture classes) count as one test case run twice when they land on different nodes.
+MergeResult verify_merge(std::vector<NodeStream> const& nodes);
+
+}  // namespace shardtap::tools

@@ -1,0 +1,85 @@
+#include "commands.hpp"
+#include "exit_status.hpp"
+#include "merge.hpp"
+#include "merged_outputs.hpp"
+#include "summary.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace shardtap::tools {
+namespace {
+
+std::optional<std::string> read_file(std::string const& path, std::string& error) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+        error = std::strerror(errno);
+        return std::nullopt;
+    }
+    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (file.bad()) {
+        error = "read error";
+        return std::nullopt;
+    }
+    return text;
+}
+
+// Writes `text` to `path` whole, or says why not.
+bool write_file(std::string const& path, std::string const& text, char const* what) {
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << text;
+    file.close();
+    if (!file) {
+        fmt::print(stderr, "shardtap: cannot write the {} to '{}': {}\n", what, path, std::strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+int finish_merge(std::vector<NodeStream> const& streams, OutputOptions const& outputs,
+                 std::optional<double> wall_seconds) {
+    auto const merge = verify_merge(streams);
+    fmt::print("{}", format_summary(merge, wall_seconds));
+    std::fflush(stdout);
+    fmt::print(stderr, "{}", format_problems(merge));
+    if (merge.has(Problem::Kind::malformed)) {
+        fmt::print(stderr, "shardtap: a node stream must be TAP: does the command write it on "
+                           "stdout (a Catch2 binary with -r tap-stream)?\n");
+    }
+
+    bool written = true;
+    if (outputs.merged_tap) written &= write_file(*outputs.merged_tap, merged_tap(streams, merge), "merged TAP stream");
+    if (outputs.junit) written &= write_file(*outputs.junit, junit_xml(streams, merge), "JUnit XML");
+    // Merged durations (SHARDTAP_DURATIONS_OUT of each node) are written here as well, by the
+    // durations issue.
+
+    if (merge.has(Problem::Kind::malformed)) return exit_bad_input;
+    if (!merge.problems.empty()) return exit_verification;
+    if (!written) return exit_cannot_create;
+    return merge.failed > 0 ? exit_tests_failed : exit_ok;
+}
+
+int merge_command(MergeOptions const& options) {
+    std::vector<NodeStream> streams;
+    bool unreadable = false;
+    for (auto const& path : options.files) {
+        std::string error;
+        auto text = read_file(path, error);
+        if (!text) {
+            fmt::print(stderr, "shardtap: merge: cannot read '{}': {}\n", path, error);
+            unreadable = true;
+            continue;
+        }
+        streams.push_back(read_node_stream(path, *text));
+    }
+    if (unreadable) return exit_no_input;
+    return finish_merge(streams, options.outputs, std::nullopt);
+}
+
+}  // namespace shardtap::tools

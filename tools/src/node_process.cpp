@@ -1,0 +1,124 @@
+#include "node_process.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace shardtap::tools {
+namespace {
+
+enum class Candidate { missing, not_executable, directory, executable };
+
+Candidate inspect(std::string const& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return Candidate::missing;
+    if (S_ISDIR(info.st_mode)) return Candidate::directory;
+    return ::access(path.c_str(), X_OK) == 0 ? Candidate::executable : Candidate::not_executable;
+}
+
+bool overridden(std::string_view entry) {
+    for (char const* name : {"SHARDTAP_NODE_TOTAL=", "SHARDTAP_NODE_INDEX=", "CI_NODE_TOTAL=",
+                             "CI_NODE_INDEX="}) {
+        if (entry.rfind(name, 0) == 0) return true;
+    }
+    return false;
+}
+
+std::vector<char*> pointers(std::vector<std::string> const& strings) {
+    std::vector<char*> result;
+    for (auto const& s : strings) result.push_back(const_cast<char*>(s.c_str()));
+    result.push_back(nullptr);
+    return result;
+}
+
+}  // namespace
+
+std::string resolve_command(std::string const& name, std::string const& path_variable) {
+    if (name.find('/') != std::string::npos) {
+        switch (inspect(name)) {
+            case Candidate::executable: return name;
+            case Candidate::missing:
+                throw CommandError(exit_not_found, fmt::format("run: no such command: {}", name));
+            case Candidate::directory:
+                throw CommandError(exit_not_executable, fmt::format("run: {} is a directory", name));
+            case Candidate::not_executable:
+                throw CommandError(exit_not_executable,
+                                   fmt::format("run: {} is not executable (chmod +x?)", name));
+        }
+    }
+    std::optional<std::string> found_not_executable;
+    std::size_t start = 0;
+    while (start <= path_variable.size()) {
+        auto end = path_variable.find(':', start);
+        if (end == std::string::npos) end = path_variable.size();
+        std::string directory = path_variable.substr(start, end - start);
+        if (directory.empty()) directory = ".";
+        auto const candidate = directory + "/" + name;
+        auto const kind = inspect(candidate);
+        if (kind == Candidate::executable) return candidate;
+        if (kind == Candidate::not_executable && !found_not_executable) found_not_executable = candidate;
+        start = end + 1;
+    }
+    if (found_not_executable) {
+        throw CommandError(exit_not_executable,
+                           fmt::format("run: {} is not executable (chmod +x?)", *found_not_executable));
+    }
+    throw CommandError(exit_not_found, fmt::format("run: command not found on PATH: {}", name));
+}
+
+std::vector<std::string> node_environment(char const* const* environment, std::size_t index,
+                                          std::size_t total) {
+    std::vector<std::string> result;
+    for (auto entry = environment; entry && *entry; ++entry) {
+        if (!overridden(*entry)) result.emplace_back(*entry);
+    }
+    result.push_back(fmt::format("SHARDTAP_NODE_TOTAL={}", total));
+    result.push_back(fmt::format("SHARDTAP_NODE_INDEX={}", index));
+    result.push_back(fmt::format("CI_NODE_TOTAL={}", total));
+    result.push_back(fmt::format("CI_NODE_INDEX={}", index));
+    return result;
+}
+
+NodeProcess::NodeProcess(std::string const& program, std::vector<std::string> const& arguments,
+                         std::vector<std::string> const& environment, std::string const& stdout_path,
+                         std::string const& stderr_path) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    auto argv = pointers(arguments);
+    auto envp = pointers(environment);
+    int const error = posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (error != 0) {
+        pid_ = -1;
+        auto const status = error == ENOENT ? exit_not_found : exit_not_executable;
+        throw CommandError(status, fmt::format("run: cannot start {}: {}", program, std::strerror(error)));
+    }
+}
+
+bool NodeProcess::poll() {
+    if (exit_) return true;
+    int status = 0;
+    pid_t const done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == 0) return false;
+    if (done < 0) {
+        exit_ = NodeExit{-1, 0};  // cannot happen for our own child; treat as a failed node
+        return true;
+    }
+    if (WIFSIGNALED(status)) {
+        exit_ = NodeExit{128 + WTERMSIG(status), WTERMSIG(status)};
+    } else {
+        exit_ = NodeExit{WEXITSTATUS(status), 0};
+    }
+    return true;
+}
+
+}  // namespace shardtap::tools

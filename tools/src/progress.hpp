@@ -1,0 +1,57 @@
+#pragma once
+// Live progress of running nodes, read from their TAP files as they grow.
+
+#include <cstddef>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shardtap::tools {
+
+// What a node's stream shows so far.
+struct NodeProgress {
+    std::size_t finished = 0;            // test points written
+    std::size_t failed = 0;
+    std::optional<std::size_t> planned;  // once the plan line is out
+};
+
+// Reads the complete lines of a stream still being written, with the project's TAP reader
+// (everything before the point where it stops is kept). Pure.
+NodeProgress read_progress(std::string_view text_so_far);
+
+// "12/20 tests finished, 1 failed, 7 of 12 nodes running, 3.4 s". Pure.
+std::string format_progress(std::vector<NodeProgress> const& nodes, std::size_t running,
+                            double elapsed_seconds);
+
+// Follows one node's file: reads what was appended since the last look.
+class GrowingFile {
+public:
+    explicit GrowingFile(std::string path) : path_(std::move(path)) {}
+    // True when complete lines were added since the last call.
+    bool refresh();
+    std::string_view complete_lines() const;
+
+private:
+    std::string path_;
+    std::string text_;
+    std::size_t complete_ = 0;  // length of text_ up to its last newline
+};
+
+// Shows progress on a stream: on a terminal one line redrawn in place; otherwise a plain line
+// whenever something changed, at most one a second, so logs stay short.
+class ProgressDisplay {
+public:
+    ProgressDisplay(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
+    void show(std::string const& line, double elapsed_seconds);
+    void finish(std::string const& line);
+
+private:
+    std::FILE* out_;
+    bool terminal_;
+    std::string last_;
+    double last_printed_ = -1;
+};
+
+}  // namespace shardtap::tools
