@@ -243,5 +243,76 @@ class MergeTest(Work):
         self.assertIn("nowhere.tap", result.stderr)
 
 
+
+SLEEPY = fixture("fixture_sleepy")
+
+
+class DurationsTest(Work):
+    """--durations: the nodes record, the merge updates one file, the next run balances by it."""
+
+    def run_sleepy(self, out, *options, env=None):
+        return shardtap("run", "-n", "3", "--out", self.path(out), *options,
+                        "--", SLEEPY, "-r", "tap-stream", env=env)
+
+    def read(self, name):
+        with open(self.path(name)) as file:
+            return json.load(file)
+
+    def test_run_records_then_the_next_run_balances(self):
+        first = self.run_sleepy("first", "--durations", self.path("durations.json"))
+        self.assertEqual(first.returncode, 0, first.stderr)
+        recorded = self.read("durations.json")
+        self.assertEqual(recorded["format"], "shardtap-durations")
+        self.assertEqual(sorted(recorded["durations"]), [f"sleep {i:02}" for i in range(1, 13)])
+        self.assertGreaterEqual(recorded["durations"]["sleep 01"], 0.3)
+        self.assertLess(recorded["durations"]["sleep 02"], 0.3)
+
+        second = self.run_sleepy("second", env={"SHARDTAP_DURATIONS": self.path("durations.json")})
+        self.assertEqual(second.returncode, 0, second.stderr)
+        lines = []
+        for i in range(3):
+            with open(self.path("second", f"node-{i}.log")) as log:
+                lines += [line for line in log if ", duration: " in line]
+        self.assertEqual(len(lines), 3, lines)
+        self.assertEqual(len({line.rsplit("split ", 1)[1] for line in lines}), 1, lines)
+        # Round-robin would put all four 0.3 s tests on node 0: 1.2 s.
+        heaviest = float(re.search(r"heaviest node ([0-9.]+) s", lines[0]).group(1))
+        self.assertLess(heaviest, 0.8, lines)
+
+    def test_merge_keeps_old_entries_and_ignores_file_order(self):
+        run = self.run_sleepy("run", "--durations", self.path("recorded.json"))
+        self.assertEqual(run.returncode, 0, run.stderr)
+        nodes = [self.path("run", f"node-{i}.durations.json") for i in range(3)]
+        taps = [self.path("run", f"node-{i}.tap") for i in range(3)]
+        earlier = {"format": "shardtap-durations", "version": 1,
+                   "durations": {"a test that was removed": 7.5, "sleep 01": 99.0}}
+        results = []
+        for name, order in (("forward.json", nodes), ("backward.json", nodes[::-1])):
+            with open(self.path(name), "w") as file:
+                json.dump(earlier, file)
+            options = [arg for node in order for arg in ("--node-durations", node)]
+            merged = shardtap("merge", "--durations", self.path(name), *options, *taps)
+            self.assertEqual(merged.returncode, 0, merged.stderr)
+            results.append(self.read(name))
+        self.assertEqual(results[0], results[1])
+        self.assertEqual(results[0]["durations"]["a test that was removed"], 7.5)
+        self.assertLess(results[0]["durations"]["sleep 01"], 99.0, "this run's time replaces the old")
+        self.assertEqual(len(results[0]["durations"]), 13)
+
+    def test_a_malformed_durations_file_is_bad_input(self):
+        with open(self.path("bad.json"), "w") as file:
+            file.write('{"format": "shardtap-durations", "version": 1, "durations": {"x": "slow"}}')
+        run = self.run_sleepy("run", "--durations", self.path("bad.json"))
+        self.assertEqual(run.returncode, 65, run.stderr)
+        self.assertIn("bad.json", run.stderr)
+        with open(self.path("bad.json")) as file:
+            self.assertIn('"slow"', file.read(), "the bad file was overwritten")
+
+    def test_node_durations_without_durations_is_a_usage_error(self):
+        result = shardtap("merge", "--node-durations", "x.json", "node-0.tap")
+        self.assertEqual(result.returncode, 64)
+        self.assertIn("--node-durations needs --durations", result.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

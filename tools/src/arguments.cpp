@@ -48,6 +48,16 @@ bool output_option(std::vector<std::string> const& arguments, std::size_t& i,
         outputs.junit = *value;
         return true;
     }
+    if (auto value = option_value(arguments, i, subcommand, {"--durations"})) {
+        outputs.durations = *value;
+        return true;
+    }
+    if (subcommand == "merge") {
+        if (auto value = option_value(arguments, i, subcommand, {"--node-durations"})) {
+            outputs.node_durations.push_back(*value);
+            return true;
+        }
+    }
     return false;
 }
 
@@ -103,6 +113,9 @@ MergeOptions parse_merge(std::vector<std::string> const& arguments) {
         }
     }
     if (options.files.empty()) throw UsageError("merge: give the nodes' TAP files");
+    if (!options.outputs.node_durations.empty() && !options.outputs.durations) {
+        throw UsageError("merge: --node-durations needs --durations FILE to merge them into");
+    }
     return options;
 }
 
@@ -126,25 +139,31 @@ Request parse_arguments(std::vector<std::string> const& arguments) {
 
 std::string usage_text(std::string const& topic) {
     std::string const run =
-        "shardtap run -n N [--out DIR] [--tap FILE] [--junit FILE] -- CMD [ARGS...]\n"
+        "shardtap run -n N [--out DIR] [--tap FILE] [--junit FILE] [--durations FILE]\n"
+        "             -- CMD [ARGS...]\n"
         "  Starts N nodes of CMD at once, node i with SHARDTAP_NODE_TOTAL=N and\n"
         "  SHARDTAP_NODE_INDEX=i (and CI_NODE_TOTAL/CI_NODE_INDEX, as Heroku CI sets them).\n"
         "  CMD chooses its own reporter and must write TAP on stdout, e.g. a Catch2 binary\n"
         "  linked with shardtap::main and given -r tap-stream. Node i's stdout is kept in\n"
         "  DIR/node-i.tap, its stderr in DIR/node-i.log (DIR: a new temporary directory\n"
         "  unless --out says). Progress goes to stderr while the nodes run; then the node\n"
-        "  files are merged and verified as by shardtap merge.\n";
+        "  files are merged and verified as by shardtap merge. With --durations, every node\n"
+        "  records its durations (SHARDTAP_DURATIONS_OUT=DIR/node-i.durations.json) and FILE\n"
+        "  is updated with them: give it back as SHARDTAP_DURATIONS to balance the next run.\n";
     std::string const merge =
-        "shardtap merge [--tap FILE] [--junit FILE] NODE.tap...\n"
+        "shardtap merge [--tap FILE] [--junit FILE]\n"
+        "               [--durations FILE [--node-durations NODE.json]...] NODE.tap...\n"
         "  Reads one TAP stream per node and verifies that together they are one whole run:\n"
         "  every node present once, the same node count and split fingerprint on all, no\n"
         "  node bailed out or cut short, no test case on two nodes. Prints a summary per\n"
-        "  node; --tap writes one merged TAP stream, --junit a JUnit XML file.\n";
+        "  node; --tap writes one merged TAP stream, --junit a JUnit XML file, --durations\n"
+        "  updates FILE with the nodes' durations files (a test case recorded now takes its\n"
+        "  new time; the others keep theirs; the order of the files does not matter).\n";
     std::string const statuses =
         "Exit status: 0 all passed and verified; 1 some test failed; 2 the nodes' results\n"
         "do not add up (a node missing, crashed, bailed out or cut short, a test run twice,\n"
-        "nodes that disagree); 64 bad arguments; 65 merge was given a file that is not\n"
-        "TAP (malformed); 66 a file cannot be read; 73 an output cannot be written;\n"
+        "nodes that disagree); 64 bad arguments; 65 a file that is not TAP or not a\n"
+        "durations file (malformed); 66 a file cannot be read; 73 an output cannot be written;\n"
         "126 CMD cannot be executed; 127 CMD not found.\n";
     if (topic == "run") return run + "\n" + statuses;
     if (topic == "merge") return merge + "\n" + statuses;

@@ -14,8 +14,12 @@ namespace shardtap::tools {
 struct OutputOptions {
     std::optional<std::string> merged_tap;  // --tap FILE: one TAP stream of every node's points
     std::optional<std::string> junit;       // --junit FILE: JUnit XML, one testsuite per node
-    // Durations files (SHARDTAP_DURATIONS_OUT of each node) are combined by the durations
-    // issue; its options belong here.
+    // --durations FILE: updated with the durations the nodes recorded (created if missing);
+    // entries of test cases that did not run this time are kept.
+    std::optional<std::string> durations;
+    // --node-durations FILE (merge, repeatable): a node's SHARDTAP_DURATIONS_OUT file. `run`
+    // fills this in itself with the files it asked its nodes to write.
+    std::vector<std::string> node_durations;
 };
 
 struct RunOptions {

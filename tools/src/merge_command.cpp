@@ -1,6 +1,7 @@
 #include "commands.hpp"
 #include "exit_status.hpp"
 #include "merge.hpp"
+#include "merged_durations.hpp"
 #include "merged_outputs.hpp"
 #include "summary.hpp"
 
@@ -56,11 +57,12 @@ int finish_merge(std::vector<NodeStream> const& streams, OutputOptions const& ou
     bool written = true;
     if (outputs.merged_tap) written &= write_file(*outputs.merged_tap, merged_tap(streams, merge), "merged TAP stream");
     if (outputs.junit) written &= write_file(*outputs.junit, junit_xml(streams, merge), "JUnit XML");
-    // Merged durations (SHARDTAP_DURATIONS_OUT of each node) are written here as well, by the
-    // durations issue.
+    auto durations = exit_ok;
+    if (outputs.durations) durations = update_durations(*outputs.durations, outputs.node_durations);
 
     if (merge.has(Problem::Kind::malformed)) return exit_bad_input;
     if (!merge.problems.empty()) return exit_verification;
+    if (durations != exit_ok) return durations;
     if (!written) return exit_cannot_create;
     return merge.failed > 0 ? exit_tests_failed : exit_ok;
 }

@@ -22,10 +22,11 @@ Candidate inspect(std::string const& path) {
     return ::access(path.c_str(), X_OK) == 0 ? Candidate::executable : Candidate::not_executable;
 }
 
-bool overridden(std::string_view entry) {
-    for (char const* name : {"SHARDTAP_NODE_TOTAL=", "SHARDTAP_NODE_INDEX=", "CI_NODE_TOTAL=",
-                             "CI_NODE_INDEX="}) {
-        if (entry.rfind(name, 0) == 0) return true;
+bool overridden(std::string_view entry, std::vector<std::string> const& settings) {
+    for (auto const& setting : settings) {
+        if (entry.substr(0, entry.find('=') + 1) == setting.substr(0, setting.find('=') + 1)) {
+            return true;
+        }
     }
     return false;
 }
@@ -73,15 +74,17 @@ std::string resolve_command(std::string const& name, std::string const& path_var
 }
 
 std::vector<std::string> node_environment(char const* const* environment, std::size_t index,
-                                          std::size_t total) {
+                                          std::size_t total,
+                                          std::optional<std::string> const& durations_out) {
+    std::vector<std::string> settings = {
+        fmt::format("SHARDTAP_NODE_TOTAL={}", total), fmt::format("SHARDTAP_NODE_INDEX={}", index),
+        fmt::format("CI_NODE_TOTAL={}", total), fmt::format("CI_NODE_INDEX={}", index)};
+    if (durations_out) settings.push_back("SHARDTAP_DURATIONS_OUT=" + *durations_out);
     std::vector<std::string> result;
     for (auto entry = environment; entry && *entry; ++entry) {
-        if (!overridden(*entry)) result.emplace_back(*entry);
+        if (!overridden(*entry, settings)) result.emplace_back(*entry);
     }
-    result.push_back(fmt::format("SHARDTAP_NODE_TOTAL={}", total));
-    result.push_back(fmt::format("SHARDTAP_NODE_INDEX={}", index));
-    result.push_back(fmt::format("CI_NODE_TOTAL={}", total));
-    result.push_back(fmt::format("CI_NODE_INDEX={}", index));
+    result.insert(result.end(), settings.begin(), settings.end());
     return result;
 }
 

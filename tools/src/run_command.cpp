@@ -72,9 +72,14 @@ int run_command(RunOptions const& options) {
     auto const total = options.nodes;
     auto const width = fmt::formatted_size("{}", total - 1);
     std::vector<std::string> tap_files, log_files;
+    auto outputs = options.outputs;
     for (std::size_t i = 0; i < total; ++i) {
         tap_files.push_back(fmt::format("{}/node-{:0{}}.tap", directory, i, width));
         log_files.push_back(fmt::format("{}/node-{:0{}}.log", directory, i, width));
+        if (outputs.durations) {
+            outputs.node_durations.push_back(
+                fmt::format("{}/node-{:0{}}.durations.json", directory, i, width));
+        }
     }
 
     auto const start = Clock::now();
@@ -82,7 +87,11 @@ int run_command(RunOptions const& options) {
     try {
         for (std::size_t i = 0; i < total; ++i) {
             nodes.push_back(std::make_unique<NodeProcess>(
-                program, options.command, node_environment(environ, i, total), tap_files[i], log_files[i]));
+                program, options.command,
+                node_environment(environ, i, total,
+                                 outputs.durations ? std::optional(outputs.node_durations[i])
+                                                   : std::nullopt),
+                tap_files[i], log_files[i]));
         }
     } catch (CommandError const& error) {
         fmt::print(stderr, "shardtap: {}\n", error.what());
@@ -119,7 +128,7 @@ int run_command(RunOptions const& options) {
         streams.push_back(read_node_stream(tap_files[i], read_whole(tap_files[i])));
         streams.back().exit = nodes[i]->exit();
     }
-    int const status = finish_merge(streams, options.outputs, wall);
+    int const status = finish_merge(streams, outputs, wall);
     if (status == exit_verification || status == exit_bad_input) {
         fmt::print(stderr, "shardtap: each node's stderr is in {}/node-*.log\n", directory);
     }
