@@ -49,6 +49,9 @@ TEST_CASE("directives: SKIP and TODO with escaped reasons") {
     CHECK(tap.point({false, "flaky", TapDirective::todo, "[!mayfail]"}) ==
           "not ok 2 - flaky # TODO [!mayfail]\n");
     CHECK(tap.point({true, "bare", TapDirective::todo}) == "ok 3 - bare # TODO\n");
+    // Readers skip the blanks before a reason: leading spaces are escaped to survive.
+    CHECK(tap.point({true, "spaced", TapDirective::skip, "  two spaces first"}) ==
+          "ok 4 - spaced # SKIP \\x20\\x20two spaces first\n");
 }
 
 TEST_CASE("an empty node skips the whole stream") {
