@@ -12,7 +12,6 @@
 #include <catch2/catch_test_spec.hpp>
 #include <fmt/format.h>
 
-
 #include <iostream>
 #include <stdexcept>
 
@@ -61,6 +60,9 @@ std::optional<std::size_t> planned_test_cases(Catch::IConfig const* config) {
     }
 }
 
+// The header from what apply_selection decided. A field added to AppliedSelection takes one
+// line here: a typed TapHeader field (tap_header.cpp's table), or, untyped,
+// header.other.emplace_back("key", text) — the reader keeps those too.
 TapHeader header_of(Catch::IConfig const* config) {
     TapHeader header;
     if (auto const& applied = applied_selection()) {
@@ -118,14 +120,14 @@ double milliseconds_since(std::chrono::steady_clock::time_point start) {
 
 TapStreamReporter::TapStreamReporter(Catch::ReporterConfig&& config)
     : StreamingReporterBase(std::move(config)),
-      m_tap(diagnostics_option(m_customOptions)),
-      m_sink(m_stream),
-      m_style(diagnostics_option(m_customOptions)) {
+      m_style(diagnostics_option(m_customOptions)),
+      m_tap(m_style),
+      m_sink(m_stream) {
     // On stdout the tests' own output would land inside the stream: move it aside at the
     // file-descriptor level (printf too). Elsewhere Catch2's stream capture is enough.
     m_capture_wanted = m_stream.rdbuf() == std::cout.rdbuf();
     m_preferences.shouldRedirectStdOut = !m_capture_wanted;
-    m_preferences.shouldReportAllAssertions = false;
+    m_preferences.shouldReportAllAssertions = false;  // passing assertions cost nothing then
 }
 
 TapStreamReporter::~TapStreamReporter() {
@@ -133,9 +135,9 @@ TapStreamReporter::~TapStreamReporter() {
 }
 
 std::string TapStreamReporter::getDescription() {
-    return "TAP version 14 for shardtap: a test point per test case, the plan first, each line "
-           "flushed, Bail out! on a crash. -r tap-stream::Xdiagnostics=comments writes failure "
-           "details as '# ' lines instead of YAML (Heroku CI)";
+    return "TAP version 14 for shardtap: a test point per test case, the plan first, every line "
+           "written within 20 ms, Bail out! on a crash. -r tap-stream::Xdiagnostics=comments "
+           "writes failure details as '# ' lines instead of YAML (Heroku CI)";
 }
 
 void TapStreamReporter::testRunStarting(Catch::TestRunInfo const& info) {
@@ -214,7 +216,7 @@ void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
     TapPointView point;
     point.description = info.name;
     TapDiagnostics diagnostics;
-    std::string reason;
+    std::string_view reason;
     if (cases.failed > 0) {
         point.ok = false;
         if (m_failures.empty()) {

@@ -1,7 +1,7 @@
 #pragma once
 // The tap-stream reporter: Catch2's events in, shardtap's TAP encoder out. One test point per
-// test case, the plan first, every line flushed when it is known; on a crash the crashing
-// test case gets `not ok` and the stream ends with `Bail out!`.
+// test case, the plan first, every line written within 20 ms of being known (tap_sink.hpp); on
+// a crash the crashing test case gets `not ok` and the stream ends with `Bail out!`.
 
 #include "crash_guard.hpp"
 #include "output_capture.hpp"
@@ -43,9 +43,9 @@ private:
     void on_crash(char const* reason, char const* reason_yaml) noexcept override;
     void put(std::string_view lines);
 
+    DiagnosticsStyle m_style;
     TapEncoder m_tap;
     TapSink m_sink;
-    DiagnosticsStyle m_style = DiagnosticsStyle::yaml;
     OutputCapture m_capture;
     bool m_capture_wanted = false;
     State m_state = State::before_run;

@@ -349,6 +349,19 @@ class CrashTest(StreamChecks):
         self.assert_valid(stream, {"passed": 1, "failed": 1, "skipped": 0, "todo": 0}, planned=2,
                           bail_out="SIGTERM")
 
+    def test_crashes_with_the_stream_in_a_file(self):
+        for tag, signal_number in (("crash-segv", signal.SIGSEGV), ("crash-between", signal.SIGTERM)):
+            with self.subTest(tag=tag), tempfile.TemporaryDirectory() as directory:
+                path = os.path.join(directory, "node.tap")
+                result = run(CASES, "-r", f"tap-stream::out={path}", f"[{tag}]", "--order", "decl")
+                self.assertNotEqual(result.returncode, 0)
+                with open(path, "rb") as file:
+                    stream = file.read()
+                self.assertRegex(stream.decode(), r"\nnot ok \d+ - [^\n]+\n(  [^\n]*\n)*Bail out! SIG")
+                summary = tap_parser(stream)
+                self.assertEqual(summary.problems, [])
+                self.assertEqual(summary.failed, 1)
+
     def test_tests_cut_off_by_abort_get_a_skipped_point(self):
         stream, result = tap_stream("[abort-x]", "--order", "decl", "-a")
         self.assertEqual(result.returncode, 42)
