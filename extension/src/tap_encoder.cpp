@@ -65,6 +65,16 @@ private:
     std::string_view m_prefix;
 };
 
+// A directive's or Bail out!'s reason: readers skip the blanks before it, so leading spaces
+// are written as \x20 to come back.
+void append_reason(std::string& out, std::string_view reason) {
+    out += ' ';
+    std::size_t spaces = 0;
+    while (spaces < reason.size() && reason[spaces] == ' ') ++spaces;
+    for (std::size_t i = 0; i < spaces; ++i) out += "\\x20";
+    append_escaped_text(out, reason.substr(spaces));
+}
+
 }  // namespace
 
 bool operator==(TapFailure const& a, TapFailure const& b) {
@@ -134,10 +144,7 @@ std::string_view TapEncoder::skip_all(std::string_view reason) {
     if (m_planned || m_points != 0) throw std::logic_error("TapEncoder: skip_all() must be the only plan");
     m_planned = 0;
     m_out = "1..0 # SKIP";
-    if (!reason.empty()) {
-        m_out += ' ';
-        append_escaped_text(m_out, reason);
-    }
+    if (!reason.empty()) append_reason(m_out, reason);
     m_out += '\n';
     return finish();
 }
@@ -157,10 +164,7 @@ std::string_view TapEncoder::point(TapPointView const& p) {
     }
     if (p.directive != TapDirective::none) {
         m_out += p.directive == TapDirective::skip ? " # SKIP" : " # TODO";
-        if (!p.reason.empty()) {
-            m_out += ' ';
-            append_escaped_text(m_out, p.reason);
-        }
+        if (!p.reason.empty()) append_reason(m_out, p.reason);
     }
     m_out += '\n';
     if (p.diagnostics && !p.diagnostics->empty()) {
@@ -178,10 +182,7 @@ std::string_view TapEncoder::final_plan() {
 
 std::string_view TapEncoder::bail_out(std::string_view reason) {
     m_out = "Bail out!";
-    if (!reason.empty()) {
-        m_out += ' ';
-        append_escaped_text(m_out, reason);
-    }
+    if (!reason.empty()) append_reason(m_out, reason);
     m_out += '\n';
     return finish();
 }

@@ -12,9 +12,6 @@
 #include <catch2/catch_test_spec.hpp>
 #include <fmt/format.h>
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <iostream>
 #include <stdexcept>
 
@@ -63,6 +60,9 @@ std::optional<std::size_t> planned_test_cases(Catch::IConfig const* config) {
     }
 }
 
+// The header from what apply_selection decided. A field added to AppliedSelection takes one
+// line here: a typed TapHeader field (tap_header.cpp's table), or, untyped,
+// header.other.emplace_back("key", text) — the reader keeps those too.
 TapHeader header_of(Catch::IConfig const* config) {
     TapHeader header;
     if (auto const& applied = applied_selection()) {
@@ -116,28 +116,18 @@ double milliseconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
-bool write_all(int fd, char const* data, std::size_t size) noexcept {
-    while (size > 0) {
-        ssize_t const n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 }  // namespace
 
 TapStreamReporter::TapStreamReporter(Catch::ReporterConfig&& config)
     : StreamingReporterBase(std::move(config)),
-      m_tap(diagnostics_option(m_customOptions)),
-      m_style(diagnostics_option(m_customOptions)) {
+      m_style(diagnostics_option(m_customOptions)),
+      m_tap(m_style),
+      m_sink(m_stream) {
     // On stdout the tests' own output would land inside the stream: move it aside at the
     // file-descriptor level (printf too). Elsewhere Catch2's stream capture is enough.
     m_capture_wanted = m_stream.rdbuf() == std::cout.rdbuf();
     m_preferences.shouldRedirectStdOut = !m_capture_wanted;
-    m_preferences.shouldReportAllAssertions = false;
+    m_preferences.shouldReportAllAssertions = false;  // passing assertions cost nothing then
 }
 
 TapStreamReporter::~TapStreamReporter() {
@@ -145,60 +135,52 @@ TapStreamReporter::~TapStreamReporter() {
 }
 
 std::string TapStreamReporter::getDescription() {
-    return "TAP version 14 for shardtap: a test point per test case, the plan first, each line "
-           "flushed, Bail out! on a crash. -r tap-stream::Xdiagnostics=comments writes failure "
-           "details as '# ' lines instead of YAML (Heroku CI)";
-}
-
-void TapStreamReporter::write(std::string_view text) {
-    if (m_capture.active()) {
-        write_all(m_capture.original_stdout(), text.data(), text.size());
-    } else {
-        m_stream.write(text.data(), static_cast<std::streamsize>(text.size()));
-        m_stream.flush();
-    }
-}
-
-void TapStreamReporter::write_unbuffered(std::string_view text) noexcept {
-    if (m_capture_wanted) {
-        write_all(1, text.data(), text.size());  // capture already stopped: fd 1 is the stream
-    } else {
-        m_stream.write(text.data(), static_cast<std::streamsize>(text.size()));
-        m_stream.flush();
-    }
+    return "TAP version 14 for shardtap: a test point per test case, the plan first, every line "
+           "written within 20 ms, Bail out! on a crash. -r tap-stream::Xdiagnostics=comments "
+           "writes failure details as '# ' lines instead of YAML (Heroku CI)";
 }
 
 void TapStreamReporter::testRunStarting(Catch::TestRunInfo const& info) {
     StreamingReporterBase::testRunStarting(info);
     m_run_start = std::chrono::steady_clock::now();
-    if (m_capture_wanted && !m_capture.start()) m_capture_wanted = false;
+    if (m_capture_wanted && m_capture.start()) m_sink.use_descriptor(m_capture.original_stdout());
     m_state = State::running;
     watch_crashes(*this);
 
     // The plan right after the version line, the header after it: tappy accepts a plan only
-    // there or on the very last line.
-    write(m_tap.version());
+    // there or on the very last line. One write: the first is never held back.
+    std::string start(m_tap.version());
     m_planned = planned_test_cases(m_config);
     if (m_planned && *m_planned > 0) {
-        write(m_tap.plan(*m_planned));
+        start += m_tap.plan(*m_planned);
     } else if (m_planned) {
         auto const& applied = applied_selection();
-        write(m_tap.skip_all(applied && applied->node.total > 1
-                                 ? fmt::format("node {} of {} has no test cases ({} in the whole suite)",
-                                               applied->node.index, applied->node.total,
-                                               applied->candidates)
-                                 : std::string("no test cases to run")));
+        start += m_tap.skip_all(applied && applied->node.total > 1
+                                    ? fmt::format("node {} of {} has no test cases ({} in the whole suite)",
+                                                  applied->node.index, applied->node.total,
+                                                  applied->candidates)
+                                    : std::string("no test cases to run"));
     }  // else the plan goes last
-    write(m_tap.header(header_of(m_config)));
+    start += m_tap.header(header_of(m_config));
+    put(start);
+}
+
+void TapStreamReporter::put(std::string_view lines) {
+    if (m_fatal_error) {
+        m_sink.write_after_crash(lines);  // inside Catch2's signal handler
+    } else {
+        m_sink.write(lines);
+    }
 }
 
 void TapStreamReporter::testCaseStarting(Catch::TestCaseInfo const& info) {
     StreamingReporterBase::testCaseStarting(info);
     m_test_start = std::chrono::steady_clock::now();
-    m_sections.clear();
+    m_section_depth = 0;
     m_failures.clear();
     m_skip_reason.clear();
-    m_crash_point = fmt::format("not ok {} - ", m_tap.points_written() + 1);
+    m_crash_point.clear();  // reused: no allocation per test case
+    fmt::format_to(std::back_inserter(m_crash_point), "not ok {} - ", m_tap.points_written() + 1);
     std::size_t const name_start = m_crash_point.size();
     append_escaped_text(m_crash_point, info.name);
     m_crash_point += '\n';
@@ -206,10 +188,13 @@ void TapStreamReporter::testCaseStarting(Catch::TestCaseInfo const& info) {
     m_in_test = true;
 }
 
-void TapStreamReporter::sectionStarting(Catch::SectionInfo const& info) { m_sections.push_back(info.name); }
+void TapStreamReporter::sectionStarting(Catch::SectionInfo const& info) {
+    if (m_section_depth == m_sections.size()) m_sections.emplace_back();
+    m_sections[m_section_depth++] = info.name;  // reuses the string's storage
+}
 
 void TapStreamReporter::sectionEnded(Catch::SectionStats const&) {
-    if (!m_sections.empty()) m_sections.pop_back();
+    if (m_section_depth > 0) --m_section_depth;
 }
 
 void TapStreamReporter::assertionEnded(Catch::AssertionStats const& stats) {
@@ -217,7 +202,7 @@ void TapStreamReporter::assertionEnded(Catch::AssertionStats const& stats) {
     if (result.getResultType() == Catch::ResultWas::ExplicitSkip) {
         m_skip_reason = std::string(result.getMessage());
     } else if (!result.isOk()) {
-        m_failures.push_back(failure_of(stats, m_sections));
+        m_failures.push_back(failure_of(stats, {m_sections.begin(), m_sections.begin() + m_section_depth}));
         if (m_fatal_error) m_failures.back().message = *m_fatal_error;  // with terminate's reason
     }
 }
@@ -231,7 +216,7 @@ void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
     TapPointView point;
     point.description = info.name;
     TapDiagnostics diagnostics;
-    std::string reason;
+    std::string_view reason;
     if (cases.failed > 0) {
         point.ok = false;
         if (m_failures.empty()) {
@@ -260,7 +245,7 @@ void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
         diagnostics.stderr_text = stats.stdErr.substr(0, output_limit) + output.err;
         point.diagnostics = &diagnostics;
     }
-    write(m_tap.point(point));
+    put(m_tap.point(point));
     StreamingReporterBase::testCaseEnded(stats);
 }
 
@@ -269,10 +254,11 @@ void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
     point.description = info.name;
     point.directive = TapDirective::skip;
     point.reason = "not run: the run was aborted (-x/--abort)";
-    write(m_tap.point(point));
+    put(m_tap.point(point));
 }
 
 void TapStreamReporter::fatalErrorEncountered(Catch::StringRef error) {
+    m_sink.flush_after_crash();  // what waits, before the crash's own lines
     std::string_view const signal(error.data(), error.size());
     if (char const* terminated = terminate_reason()) {
         m_fatal_error = fmt::format("{} ({})", terminated, signal);
@@ -283,7 +269,7 @@ void TapStreamReporter::fatalErrorEncountered(Catch::StringRef error) {
 }
 
 void TapStreamReporter::noMatchingTestCases(Catch::StringRef spec) {
-    write(m_tap.comment(fmt::format("no test cases matched '{}'", std::string_view(spec.data(), spec.size()))));
+    put(m_tap.comment(fmt::format("no test cases matched '{}'", std::string_view(spec.data(), spec.size()))));
 }
 
 void TapStreamReporter::testRunEnded(Catch::TestRunStats const& stats) {
@@ -291,43 +277,49 @@ void TapStreamReporter::testRunEnded(Catch::TestRunStats const& stats) {
     m_state = State::finished;
     unwatch_crashes(*this);
     if (m_fatal_error) {
-        write(m_tap.bail_out(m_fatal_test.empty() ? *m_fatal_error
-                                                  : *m_fatal_error + " during test case: " + m_fatal_test));
-    } else {
-        TapHeader end;
-        end.elapsed_seconds = milliseconds_since(m_run_start) / 1000.0;
-        write(m_tap.header(end));
-        if (!m_tap.has_plan()) {
-            write(m_tap.final_plan());  // the very last line
-        } else if (m_planned && m_tap.points_written() < *m_planned) {
-            write(m_tap.bail_out(fmt::format("the run ended after {} of the {} planned test cases",
-                                             m_tap.points_written(), *m_planned)));
-        }
+        // Inside Catch2's signal handler, which raises the signal again next: no locks, no
+        // joining the flusher thread; the process ends.
+        put(m_tap.bail_out(m_fatal_test.empty() ? *m_fatal_error
+                                                : *m_fatal_error + " during test case: " + m_fatal_test));
+        m_capture.stop(false);
+        return;
     }
+    TapHeader end;
+    end.elapsed_seconds = milliseconds_since(m_run_start) / 1000.0;
+    std::string lines(m_tap.header(end));
+    if (!m_tap.has_plan()) {
+        lines += m_tap.final_plan();  // the very last line
+    } else if (m_planned && m_tap.points_written() < *m_planned) {
+        lines += m_tap.bail_out(fmt::format("the run ended after {} of the {} planned test cases",
+                                            m_tap.points_written(), *m_planned));
+    }
+    put(lines);
+    m_sink.stop();
     m_capture.stop();
+    m_sink.use_descriptor(-1);
     StreamingReporterBase::testRunEnded(stats);
 }
 
 void TapStreamReporter::on_crash(char const* reason, char const* reason_yaml) noexcept {
     if (m_state != State::running) return;
     m_state = State::finished;
-    m_capture.stop(false);
+    m_sink.flush_after_crash();
     std::string_view const prefix = m_style == DiagnosticsStyle::yaml ? "  " : "# ";
     if (m_in_test) {
-        write_unbuffered(m_crash_point);
-        for (std::string_view piece : {prefix, std::string_view("---\n"), prefix,
-                                       std::string_view("message: "), std::string_view(reason_yaml),
+        for (std::string_view piece : {std::string_view(m_crash_point), prefix, std::string_view("---\n"),
+                                       prefix, std::string_view("message: "), std::string_view(reason_yaml),
                                        std::string_view("\n"), prefix, std::string_view("...\n")}) {
-            write_unbuffered(piece);
+            m_sink.write_after_crash(piece);
         }
     }
-    write_unbuffered("Bail out! ");
-    write_unbuffered(reason);
+    m_sink.write_after_crash("Bail out! ");
+    m_sink.write_after_crash(reason);
     if (m_in_test) {
-        write_unbuffered(" during test case: ");
-        write_unbuffered(m_crash_point_name);
+        m_sink.write_after_crash(" during test case: ");
+        m_sink.write_after_crash(m_crash_point_name);
     }
-    write_unbuffered("\n");
+    m_sink.write_after_crash("\n");
+    m_capture.stop(false);  // what the tests wrote goes to the real stderr
 }
 
 }  // namespace shardtap

@@ -1,10 +1,11 @@
 #pragma once
 // The tap-stream reporter: Catch2's events in, shardtap's TAP encoder out. One test point per
-// test case, the plan first, every line flushed when it is known; on a crash the crashing
-// test case gets `not ok` and the stream ends with `Bail out!`.
+// test case, the plan first, every line written within 20 ms of being known (tap_sink.hpp); on
+// a crash the crashing test case gets `not ok` and the stream ends with `Bail out!`.
 
 #include "crash_guard.hpp"
 #include "output_capture.hpp"
+#include "tap_sink.hpp"
 
 #include <shardtap/tap_encoder.hpp>
 
@@ -40,11 +41,11 @@ private:
     enum class State { before_run, running, finished };
 
     void on_crash(char const* reason, char const* reason_yaml) noexcept override;
-    void write(std::string_view text);
-    void write_unbuffered(std::string_view text) noexcept;
+    void put(std::string_view lines);
 
+    DiagnosticsStyle m_style;
     TapEncoder m_tap;
-    DiagnosticsStyle m_style = DiagnosticsStyle::yaml;
+    TapSink m_sink;
     OutputCapture m_capture;
     bool m_capture_wanted = false;
     State m_state = State::before_run;
@@ -54,7 +55,8 @@ private:
     // The test case in progress.
     bool m_in_test = false;
     std::chrono::steady_clock::time_point m_test_start;
-    std::vector<std::string> m_sections;  // names, the test case's own section first
+    std::vector<std::string> m_sections;  // names, the test case's own section first; the
+    std::size_t m_section_depth = 0;      // first m_section_depth are current
     std::vector<TapFailure> m_failures;
     std::string m_skip_reason;
     std::string m_crash_point;  // "not ok N - name\n", ready for a signal handler

@@ -87,48 +87,63 @@ bool needs_escape(std::uint32_t cp) {
            cp == 0xfffe || cp == 0xffff;
 }
 
-}  // namespace
+// How a character that is neither printable ASCII nor valid here is written.
+enum class WideEscape {
+    bytes,    // \xHH per byte of its UTF-8 form: TAP text, exactly reversible
+    unicode,  // \uHHHH: a YAML double-quoted scalar
+};
 
-void append_escaped_text(std::string& out, std::string_view text) {
+// Appends `text` with `\`, `special` (the one other character that must be escaped), \n, \r,
+// \t, other controls and bytes that are not UTF-8 escaped; plain ASCII goes through in runs.
+void append_escaped(std::string& out, std::string_view text, char special, WideEscape wide) {
     std::size_t i = 0;
     while (i < text.size()) {
-        std::size_t run = i;  // plain printable ASCII goes through in one piece
+        std::size_t run = i;
         while (run < text.size()) {
             auto const c = static_cast<unsigned char>(text[run]);
-            if (c < 0x20 || c >= 0x7f || c == '\\' || c == '#') break;
+            if (c < 0x20 || c >= 0x7f || c == '\\' || c == static_cast<unsigned char>(special)) break;
             ++run;
         }
         out.append(text.data() + i, run - i);
         i = run;
         if (i == text.size()) break;
         auto const c = static_cast<unsigned char>(text[i]);
+        if (c == '\\' || c == static_cast<unsigned char>(special)) {
+            out += '\\';
+            out += static_cast<char>(c);
+            ++i;
+            continue;
+        }
         switch (c) {
-            case '\\': out += "\\\\"; ++i; continue;
-            case '#': out += "\\#"; ++i; continue;
             case '\n': out += "\\n"; ++i; continue;
             case '\r': out += "\\r"; ++i; continue;
             case '\t': out += "\\t"; ++i; continue;
             default: break;
         }
-        if (c < 0x80) {
+        auto const cp = c < 0x80 ? CodePoint{} : decode_utf8(text, i);
+        if (cp.length == 0) {  // an ASCII control, or a byte that is not UTF-8
             append_hex_byte(out, 'x', c);
             ++i;
-            continue;
-        }
-        auto const cp = decode_utf8(text, i);
-        if (cp.length == 0) {
-            append_hex_byte(out, 'x', c);
-            ++i;
-        } else if (needs_escape(cp.value)) {
+        } else if (!needs_escape(cp.value)) {
+            out.append(text.data() + i, cp.length);
+            i += cp.length;
+        } else if (wide == WideEscape::bytes) {
             for (std::size_t k = 0; k < cp.length; ++k) {
                 append_hex_byte(out, 'x', static_cast<unsigned char>(text[i + k]));
             }
             i += cp.length;
         } else {
-            out.append(text.data() + i, cp.length);
+            out += "\\u";
+            for (int shift = 12; shift >= 0; shift -= 4) out += hex_digits[(cp.value >> shift) & 0xf];
             i += cp.length;
         }
     }
+}
+
+}  // namespace
+
+void append_escaped_text(std::string& out, std::string_view text) {
+    append_escaped(out, text, '#', WideEscape::bytes);
 }
 
 std::string escape_text(std::string_view text) {
@@ -172,44 +187,7 @@ std::string unescape_text(std::string_view escaped) {
 
 void append_yaml_quoted(std::string& out, std::string_view text) {
     out += '"';
-    std::size_t i = 0;
-    while (i < text.size()) {
-        std::size_t run = i;
-        while (run < text.size()) {
-            auto const c = static_cast<unsigned char>(text[run]);
-            if (c < 0x20 || c >= 0x7f || c == '\\' || c == '"') break;
-            ++run;
-        }
-        out.append(text.data() + i, run - i);
-        i = run;
-        if (i == text.size()) break;
-        auto const c = static_cast<unsigned char>(text[i]);
-        switch (c) {
-            case '\\': out += "\\\\"; ++i; continue;
-            case '"': out += "\\\""; ++i; continue;
-            case '\n': out += "\\n"; ++i; continue;
-            case '\r': out += "\\r"; ++i; continue;
-            case '\t': out += "\\t"; ++i; continue;
-            default: break;
-        }
-        if (c < 0x80) {
-            append_hex_byte(out, 'x', c);
-            ++i;
-            continue;
-        }
-        auto const cp = decode_utf8(text, i);
-        if (cp.length == 0) {
-            append_hex_byte(out, 'x', c);
-            ++i;
-        } else if (needs_escape(cp.value)) {
-            out += "\\u";
-            for (int shift = 12; shift >= 0; shift -= 4) out += hex_digits[(cp.value >> shift) & 0xf];
-            i += cp.length;
-        } else {
-            out.append(text.data() + i, cp.length);
-            i += cp.length;
-        }
-    }
+    append_escaped(out, text, '"', WideEscape::unicode);
     out += '"';
 }
 

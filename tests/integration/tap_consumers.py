@@ -7,8 +7,11 @@
   ends a description at any '#' and reads what follows as a directive, so a test named
   "x # SKIP y" (written `x \\# SKIP y`) would count as skipped. tappy gets a copy of the stream
   with `\\#` written as `\\x23` (and the version line rewritten); nothing else changes. tappy also
-  accepts a plan only on line 1, line 2 after the version, or the last line, which is why
-  tap-stream puts its header comments after the plan.
+  accepts a plan only on line 1, line 2 after the version, or the last line (so nothing, not
+  even a comment, may follow a closing plan), which is why tap-stream puts its header comments
+  after the plan. It reads YAML blocks only with python3-yaml and python3-more-itertools
+  installed (scripts/install-deps), reports `Bail out!` and a short count as failed results
+  without a number (here: problems), and `1..0 # SKIP` as one skipped test.
 
 Counts follow TAP: skipped = SKIP, todo = TODO (ok or not), failed = not ok without a
 directive, passed = ok without a directive.

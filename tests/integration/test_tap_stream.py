@@ -16,6 +16,7 @@ from tap_consumers import CONSUMERS, tap_parser  # noqa: E402
 
 CASES = fixture("fixture_tap_cases")
 FAILURE_TAGS = ("Expression", "Failure", "Exception", "FatalErrorCondition")
+ALL = 45  # the test cases tap_cases.cpp runs by default
 
 
 def catch2_counts(*args, env=None):
@@ -99,14 +100,14 @@ class OrdinaryCasesTest(StreamChecks):
         stream, result = tap_stream()
         self.assertEqual(result.returncode, 42)
         counts = catch2_counts()
-        self.assertEqual(sum(counts.values()), 42)
-        self.assert_valid(stream, counts, planned=42)
+        self.assertEqual(sum(counts.values()), ALL)
+        self.assert_valid(stream, counts, planned=ALL)
 
     def test_comment_diagnostics_hold_the_same_and_no_line_starts_with_whitespace(self):
         yaml_stream, _ = tap_stream()
         comments_stream, result = tap_stream(option="::Xdiagnostics=comments")
         self.assertEqual(result.returncode, 42)
-        self.assert_valid(comments_stream, catch2_counts(), planned=42)
+        self.assert_valid(comments_stream, catch2_counts(), planned=ALL)
         for line in lines(comments_stream):
             self.assertFalse(line[:1].isspace(), f"Heroku CI rejects {line!r}")
         self.assertEqual(without_durations(tap_parser(comments_as_yaml(comments_stream)).diagnostics),
@@ -115,11 +116,11 @@ class OrdinaryCasesTest(StreamChecks):
     def test_one_test_point_per_test_case_plan_first(self):
         stream, _ = tap_stream()
         text = lines(stream)
-        self.assertEqual(text[:2], ["TAP version 14", "1..42"])
+        self.assertEqual(text[:2], ["TAP version 14", f"1..{ALL}"])
         points = [line for line in text if re.match(r"(not )?ok \d+", line)]
-        self.assertEqual(len(points), 42)
+        self.assertEqual(len(points), ALL)
         self.assertEqual([int(re.match(r"(?:not )?ok (\d+)", p).group(1)) for p in points],
-                         list(range(1, 43)))
+                         list(range(1, ALL + 1)))
 
     def point(self, name, option=""):
         """The test point named `name` and its YAML diagnostics, as tap-parser reads them."""
@@ -185,7 +186,12 @@ class OrdinaryCasesTest(StreamChecks):
         self.assertNotIn(b"fake", stream)
         self.assertNotIn(b"no newline", stream)
         self.assertNotIn(b"from stderr", result.stderr)  # a passing test's output is dropped
-        self.assert_valid(stream, catch2_counts("[noise]"), planned=3)
+        self.assert_valid(stream, catch2_counts("[noise]"), planned=6)
+        self.assertNotIn("stdout", self.point("fails after a noisy passing test")[1])
+        self.assertEqual(self.point("more output than a page, then fails")[1]["stdout"],
+                         ("x" * 99 + "\n") * 100)
+        self.assertEqual(self.point("output starting with NUL bytes, then fails")[1]["stdout"],
+                         "\0" * 9 + "after NUL bytes\n")
 
     def test_names_with_every_special_character(self):
         stream, _ = tap_stream("[names]")
@@ -273,7 +279,10 @@ class CrashTest(StreamChecks):
         for option in ("", "::Xdiagnostics=comments"):
             with self.subTest(option=option):
                 stream, result = self.crash(tag, option)
-                self.assertEqual(result.returncode, -signal_number)
+                if b"ERROR: AddressSanitizer: SEGV" in result.stderr:
+                    self.assertEqual(result.returncode, 1)  # ASan's handler had the last word
+                else:
+                    self.assertEqual(result.returncode, -signal_number)
                 text = [l for l in lines(stream) if re.match(r"(not )?ok |Bail out!", l)]
                 self.assertEqual(text[-1][:len("Bail out! ")], "Bail out! ")
                 self.assertIn(bail_out, text[-1])
@@ -340,6 +349,19 @@ class CrashTest(StreamChecks):
         self.assert_valid(stream, {"passed": 1, "failed": 1, "skipped": 0, "todo": 0}, planned=2,
                           bail_out="SIGTERM")
 
+    def test_crashes_with_the_stream_in_a_file(self):
+        for tag, signal_number in (("crash-segv", signal.SIGSEGV), ("crash-between", signal.SIGTERM)):
+            with self.subTest(tag=tag), tempfile.TemporaryDirectory() as directory:
+                path = os.path.join(directory, "node.tap")
+                result = run(CASES, "-r", f"tap-stream::out={path}", f"[{tag}]", "--order", "decl")
+                self.assertNotEqual(result.returncode, 0)
+                with open(path, "rb") as file:
+                    stream = file.read()
+                self.assertRegex(stream.decode(), r"\nnot ok \d+ - [^\n]+\n(  [^\n]*\n)*Bail out! SIG")
+                summary = tap_parser(stream)
+                self.assertEqual(summary.problems, [])
+                self.assertEqual(summary.failed, 1)
+
     def test_tests_cut_off_by_abort_get_a_skipped_point(self):
         stream, result = tap_stream("[abort-x]", "--order", "decl", "-a")
         self.assertEqual(result.returncode, 42)
@@ -362,7 +384,7 @@ class ReporterOptionsTest(StreamChecks):
         self.assertEqual(result.returncode, 42)
         self.assertIn(b"test cases:", result.stdout)  # the console reporter kept stdout
         self.assertIn(b"printf to stdout", result.stdout)  # not the stream's: left alone
-        self.assert_valid(stream, catch2_counts("[basic],[noise]"), planned=20)
+        self.assert_valid(stream, catch2_counts("[basic],[noise]"), planned=23)
         summary = tap_parser(stream)
         diag = summary.diagnostics[summary.names.index("noise on stdout and stderr, then fails")]
         self.assertIn("std::cout line", diag["stdout"])  # Catch2's capture of std::cout

@@ -1,5 +1,7 @@
 #include <shardtap/tap_encoder.hpp>
 
+#include "tap_samples.hpp"
+
 #include <catch2/catch_test_macros.hpp>
 
 #include <stdexcept>
@@ -11,16 +13,7 @@ namespace {
 TapDiagnostics failed_check() {
     TapDiagnostics d;
     d.duration_ms = 1.5;
-    TapFailure f;
-    f.kind = "expression";
-    f.file = "tests/math.cpp";
-    f.line = 12;
-    f.macro = "CHECK";
-    f.expression = "a == b";
-    f.expansion = "1 == 2";
-    f.messages = {"i := 3", "a: b"};
-    f.sections = {"outer", "inner"};
-    d.failures.push_back(f);
+    d.failures.push_back(testing::failed_check());
     d.stdout_text = "printed\n";
     return d;
 }
@@ -49,6 +42,9 @@ TEST_CASE("directives: SKIP and TODO with escaped reasons") {
     CHECK(tap.point({false, "flaky", TapDirective::todo, "[!mayfail]"}) ==
           "not ok 2 - flaky # TODO [!mayfail]\n");
     CHECK(tap.point({true, "bare", TapDirective::todo}) == "ok 3 - bare # TODO\n");
+    // Readers skip the blanks before a reason: leading spaces are escaped to survive.
+    CHECK(tap.point({true, "spaced", TapDirective::skip, "  two spaces first"}) ==
+          "ok 4 - spaced # SKIP \\x20\\x20two spaces first\n");
 }
 
 TEST_CASE("an empty node skips the whole stream") {

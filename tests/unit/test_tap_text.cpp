@@ -1,5 +1,7 @@
 #include <shardtap/tap_text.hpp>
 
+#include "tap_samples.hpp"
+
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
 
@@ -43,10 +45,8 @@ TEST_CASE("a lone backslash in foreign TAP is literal") {
 
 TEST_CASE("escaping round-trips arbitrary bytes") {
     std::mt19937 rng(11);
-    std::uniform_int_distribution<int> byte(0, 255), length(0, 40);
     for (int i = 0; i < 2000; ++i) {
-        std::string text(static_cast<std::size_t>(length(rng)), '\0');
-        for (auto& c : text) c = static_cast<char>(byte(rng));
+        auto const text = testing::random_bytes(rng, 40);
         auto const escaped = escape_text(text);
         CHECK(escaped.find_first_of("\n\r") == std::string::npos);
         CHECK(unescape_text(escaped) == text);
@@ -67,10 +67,8 @@ TEST_CASE("YAML strings are double-quoted with escapes") {
 
 TEST_CASE("YAML quoting round-trips arbitrary bytes") {
     std::mt19937 rng(5);
-    std::uniform_int_distribution<int> byte(0, 255), length(0, 40);
     for (int i = 0; i < 2000; ++i) {
-        std::string text(static_cast<std::size_t>(length(rng)), '\0');
-        for (auto& c : text) c = static_cast<char>(byte(rng));
+        auto const text = testing::random_bytes(rng, 40);
         std::string quoted;
         append_yaml_quoted(quoted, text);
         CHECK(quoted.find_first_of("\n\r") == std::string::npos);

@@ -1,0 +1,64 @@
+#pragma once
+// Where the reporter's lines go, and when: every line is written within `latency` of being
+// known. A line is written at once when the previous write is older than that, so a suite of
+// slow tests gets each line immediately and stays single-threaded. When lines come faster
+// (100,000 trivial test cases), they wait in a fixed buffer and a flusher thread, started at
+// the first such burst, writes them `latency` after the first of them: a few writes instead of
+// 100,000 system calls (each one also wakes the reader when stdout is a pipe), and a test that
+// starts right after a burst and runs long does not hold the burst's lines back.
+//
+// A crash handler calls flush_after_crash(), then write_after_crash(): no allocation.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <ostream>
+#include <string_view>
+#include <thread>
+
+namespace shardtap {
+
+class TapSink {
+public:
+    static constexpr std::chrono::milliseconds latency{20};
+
+    explicit TapSink(std::ostream& stream) : m_stream(&stream) {}
+    TapSink(TapSink const&) = delete;
+    TapSink& operator=(TapSink const&) = delete;
+    ~TapSink() { stop(); }
+
+    // Write to this file descriptor instead of the stream (-1: back to the stream).
+    void use_descriptor(int fd);
+
+    void write(std::string_view lines);
+    // Writes what waits, and ends the flusher thread; write() may start it again.
+    void stop();
+
+    // For signal handlers: the lock is taken if it can be within a short while (the flusher
+    // may be writing), else the buffer is used as it stands.
+    void flush_after_crash() noexcept;
+    void write_after_crash(std::string_view text) noexcept;
+
+private:
+    using Clock = std::chrono::steady_clock;
+
+    void emit(char const* data, std::size_t size) noexcept;
+    void emit_buffer() noexcept;  // with m_mutex held
+    void flusher();
+
+    std::ostream* m_stream;
+    int m_fd = -1;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::thread m_thread;
+    bool m_stopping = false;
+    std::atomic<bool> m_crashed{false};
+    Clock::time_point m_last_write{};
+    Clock::time_point m_first_waiting{};
+    std::size_t m_length = 0;
+    char m_buffer[64 * 1024];
+};
+
+}  // namespace shardtap
