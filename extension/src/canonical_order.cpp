@@ -23,11 +23,27 @@ int byte_at(Entry const& entry, std::size_t depth) {
 // Equal names are left for the caller to order by the rest of the key.
 void sort_names(Entry* first, Entry* last, std::size_t depth) {
     while (last - first > 1) {
-        if (last - first < 12) {
-            std::sort(first, last, [depth](Entry const& a, Entry const& b) {
-                return a.name.substr(std::min(depth, a.name.size())) <
-                       b.name.substr(std::min(depth, b.name.size()));
-            });
+        // Skip the bytes every name here shares in one pass, instead of one pass per byte.
+        std::size_t shared = first->name.size();
+        for (Entry const* it = first + 1; it < last && shared > depth; ++it) {
+            auto const limit = std::min(shared, it->name.size());
+            std::size_t i = depth;
+            while (i < limit && it->name[i] == first->name[i]) ++i;
+            shared = i;
+        }
+        depth = std::max(depth, shared);
+        if (last - first < 12) {  // insertion sort on what follows the shared prefix
+            for (Entry* it = first + 1; it < last; ++it) {
+                Entry const entry = *it;
+                auto const tail = entry.name.substr(std::min(depth, entry.name.size()));
+                Entry* hole = it;
+                for (; hole > first &&
+                       tail < hole[-1].name.substr(std::min(depth, hole[-1].name.size()));
+                     --hole) {
+                    hole[0] = hole[-1];
+                }
+                *hole = entry;
+            }
             return;
         }
         int const candidates[3] = {byte_at(first[0], depth),

@@ -34,9 +34,6 @@ void set_hidden(Catch::TestCaseInfo& info, bool hidden) {
     info.properties = static_cast<Catch::TestCaseProperties>(bits);
 }
 
-TestKey key_of(Catch::TestCaseInfo const& info) {
-    return {info.name, std::string(info.className), info.tagsAsString()};
-}
 
 // Bazel's sharding variables are read again by Catch::Config when BAZEL_TEST is set; once
 // they have decided the node here, Catch2 must not split a second time.
@@ -120,22 +117,29 @@ int apply_selection(Catch::Session& session) {
     }
     if (!unmatched.empty() && config.warnAboutUnmatchedTestSpecs()) return 3;
 
+    // Keys view the registry's names; only the tags need a string of their own. `tags` is sized
+    // up front and never grows, so the views into it stay valid.
+    std::vector<std::string> tags(suite.size());
     std::vector<TestKey> keys;
     keys.reserve(suite.size());
-    for (auto const* info : suite) keys.push_back(key_of(*info));
+    for (std::size_t i = 0; i < suite.size(); ++i) {
+        tags[i] = suite[i]->tagsAsString();
+        auto const& class_name = suite[i]->className;
+        keys.push_back({suite[i]->name, {class_name.data(), class_name.size()}, tags[i]});
+    }
     auto const* const known = durations ? &*durations : nullptr;
     auto const split = split_suite(keys, node.total, current->strategy, known);
     std::vector<std::size_t> const nothing;
     auto const& share = node.index < split.shares.size() ? split.shares[node.index] : nothing;
 
-    std::unordered_set<Catch::TestCaseInfo const*> selected;
-    selected.reserve(share.size());
-    for (auto position : share) selected.insert(suite[position]);
     // Hiding everything else and dropping the user's filters (already applied above) keeps
     // this linear; exact-name test specs would be quadratic in the number of test cases.
     for (auto* info : Catch::getRegistryHub().getTestCaseRegistry().getAllInfos()) {
-        set_hidden(*info, selected.count(info) == 0);
+        set_hidden(*info, true);
     }
+    // The registry hands out its infos as mutable (getAllInfos); the handles' const view of
+    // the same objects is all `suite` kept.
+    for (auto position : share) set_hidden(const_cast<Catch::TestCaseInfo&>(*suite[position]), false);
     data.testsOrTags.clear();
     if (share.empty()) data.allowZeroTests = true;  // an empty share passes
 

@@ -4,6 +4,7 @@
 #include <shardtap/partition.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <random>
 #include <set>
 #include <string>
@@ -22,17 +23,24 @@ inline std::string random_name(std::mt19937& rng) {
     return name;
 }
 
+// A view of `text` that lives as long as the test process: TestKey holds views, as Catch2's
+// registry keeps names alive for the run.
+inline std::string_view keep(std::string text) {
+    static std::deque<std::string> kept;
+    return kept.emplace_back(std::move(text));
+}
+
 // `count` distinct keys; some share a name and differ by class or tags, as Catch2 allows.
 inline std::vector<TestKey> random_suite(std::mt19937& rng, std::size_t count) {
     std::set<TestKey> keys;
     std::uniform_int_distribution<int> variant(0, 9);
     while (keys.size() < count) {
-        TestKey key{random_name(rng), "", ""};
-        if (variant(rng) == 0) key.class_name = "Fixture" + random_name(rng);
-        if (variant(rng) < 3) key.tags = "[" + random_name(rng) + "]";
+        TestKey key{keep(random_name(rng)), "", ""};
+        if (variant(rng) == 0) key.class_name = keep("Fixture" + random_name(rng));
+        if (variant(rng) < 3) key.tags = keep("[" + random_name(rng) + "]");
         keys.insert(key);
         if (variant(rng) == 1 && keys.size() < count) {
-            keys.insert(TestKey{key.name, key.class_name, key.tags + "[twin]"});
+            keys.insert(TestKey{key.name, key.class_name, keep(std::string(key.tags) + "[twin]")});
         }
     }
     std::vector<TestKey> suite(keys.begin(), keys.end());

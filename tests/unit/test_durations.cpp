@@ -54,7 +54,7 @@ Durations random_durations(std::mt19937& rng, std::size_t count) {
     Durations durations;
     std::lognormal_distribution<double> seconds(-1.0, 1.5);
     for (auto const& key : testing::random_suite(rng, count)) {
-        durations[key.name] = std::min(seconds(rng), max_recorded_seconds);
+        durations[std::string(key.name)] = std::min(seconds(rng), max_recorded_seconds);
     }
     return durations;
 }

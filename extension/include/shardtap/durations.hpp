@@ -16,6 +16,7 @@
 // Keys of "durations" are test case names exactly as Catch2 reports them; values are seconds,
 // numbers from 0 to max_recorded_seconds. Other top-level fields are ignored.
 
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -24,8 +25,8 @@
 
 namespace shardtap {
 
-// Seconds per test case name.
-using Durations = std::map<std::string, double>;
+// Seconds per test case name. std::less<> lets a TestKey's name look up without a copy.
+using Durations = std::map<std::string, double, std::less<>>;
 
 inline constexpr std::string_view durations_format = "shardtap-durations";
 inline constexpr int durations_version = 1;
