@@ -141,6 +141,9 @@ int apply_selection(Catch::Session& session) {
     // the same objects is all `suite` kept.
     for (auto position : share) set_hidden(const_cast<Catch::TestCaseInfo&>(*suite[position]), false);
     data.testsOrTags.clear();
+    // With BAZEL_TEST set, Catch::Config reads Bazel's --test_filter again and would put it
+    // back over the cleared spec, selecting this node's hidden test cases again.
+    unsetenv("TESTBRIDGE_TEST_ONLY");
     if (share.empty()) data.allowZeroTests = true;  // an empty share passes
 
     current->fingerprint = split.fingerprint;

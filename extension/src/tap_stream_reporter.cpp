@@ -50,11 +50,8 @@ std::optional<std::size_t> planned_test_cases(Catch::IConfig const* config) {
     if (!config) return std::nullopt;
     try {
         auto const& all = Catch::getRegistryHub().getTestCaseRegistry().getAllTests();
-        std::size_t const n = Catch::filterTests(all, config->testSpec(), *config).size();
-        std::size_t const shards = config->shardCount();
-        std::size_t const index = config->shardIndex();
-        if (shards <= 1 || index >= shards) return n;
-        return n / shards + (index < n % shards ? 1 : 0);
+        // filterTests already applies Catch2's --shard-* split (createShard), as TestGroup does.
+        return Catch::filterTests(all, config->testSpec(), *config).size();
     } catch (...) {
         return std::nullopt;  // the plan goes last
     }

@@ -29,8 +29,8 @@ PROVIDERS = {
 
 
 class ProviderTest(unittest.TestCase):
-    def assert_whole_suite_once(self, environment_of, provider):
-        expected = ran(PLAIN)
+    def assert_whole_suite_once(self, environment_of, provider, expected=None):
+        expected = ran(PLAIN) if expected is None else expected
         seen = collections.Counter()
         for index in range(TOTAL):
             env = environment_of(index)
@@ -58,6 +58,16 @@ class ProviderTest(unittest.TestCase):
 
             self.assert_whole_suite_once(environment_of, "Bazel")
             self.assertTrue(os.path.exists(status), "TEST_SHARD_STATUS_FILE was not touched")
+
+    def test_bazel_test_filter_is_applied_once_then_split(self):
+        # Catch2 reads `bazel test --test_filter` (TESTBRIDGE_TEST_ONLY) in every Config it builds.
+        def environment_of(i):
+            return {"BAZEL_TEST": "1", "TESTBRIDGE_TEST_ONLY": "[fast]", "TEST_TOTAL_SHARDS": TOTAL,
+                    "TEST_SHARD_INDEX": i}
+
+        expected = ran(PLAIN, "[fast]")
+        self.assertEqual(len(expected), 3)
+        self.assert_whole_suite_once(environment_of, "Bazel", expected)
 
     def test_gitlab_without_parallel_runs_everything(self):
         self.assertEqual(ran(SUITE, env={"GITLAB_CI": "true", "CI_NODE_TOTAL": 1}), ran(PLAIN))
