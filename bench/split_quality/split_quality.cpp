@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -115,9 +116,10 @@ char const* name_of(Method method) {
     return "?";
 }
 
-// Keys view their names: `names` keeps every name made so far (20,000 at most).
+// Keys view their names: `names` keeps every name made so far (20,000 at most), in a deque so
+// that adding names never moves the ones earlier keys view.
 std::vector<shardtap::TestKey> keys_for(std::size_t count) {
-    static std::vector<std::string> names;
+    static std::deque<std::string> names;
     while (names.size() < count) names.push_back(test_name(names.size()));
     std::vector<shardtap::TestKey> keys;
     for (std::size_t i = 0; i < count; ++i) keys.push_back({names[i], "", ""});
