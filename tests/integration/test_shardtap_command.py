@@ -12,12 +12,12 @@ import unittest
 import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import SOURCE_DIR, clean_environment, fixture  # noqa: E402
+from harness import clean_environment, fixture  # noqa: E402
+from tap_consumers import tap_parser  # noqa: E402
 
 SHARDTAP = os.environ["SHARDTAP_COMMAND"]
 SLOW_TESTS = os.environ["SHARDTAP_SLOW_TESTS"]
 OUTCOMES = fixture("fixture_outcomes")
-TAP_PARSER = os.path.join(SOURCE_DIR, "tests", "tap", "node_modules", ".bin", "tap-parser")
 NAMES = [f"test_slow[5-{i:02}]" for i in range(20)]
 
 
@@ -27,11 +27,11 @@ def shardtap(*args, env=None, timeout=300, **kwargs):
 
 
 def tap_points(path):
-    """The test point descriptions of a TAP file, read by tap-parser (strict)."""
+    """The test point descriptions of a TAP file, read by tap-parser (strict), and its exit
+    status."""
     with open(path, "rb") as file:
-        parsed = subprocess.run([TAP_PARSER, "--strict", "-j", "0"], stdin=file, capture_output=True)
-    events = json.loads(parsed.stdout)
-    return [event[1]["name"] for event in events if event[0] == "assert"], parsed.returncode
+        summary = tap_parser(file.read())
+    return summary.names, summary.exit_status
 
 
 class Work(unittest.TestCase):
