@@ -122,7 +122,9 @@ private:
 
     void line() {
         bool const after_point = m_last_was_point;
+        bool const point_ended = m_point_just_ended;
         m_last_was_point = false;
+        m_point_just_ended = false;
         if (starts_with(m_line, "TAP version ")) return version();
         if (starts_with(m_line, "ok") || starts_with(m_line, "not ok")) return point();
         if (starts_with(m_line, "1..")) return plan();
@@ -136,6 +138,7 @@ private:
             m_block.clear();
             return;
         }
+        if (starts_with(m_line, tap_class_prefix)) return class_line(point_ended);
         if (starts_with(m_line, "#")) return comment();
         if (m_line.empty() || starts_with(m_line, "pragma ")) return;
         if (starts_with(m_line, "    ") &&
@@ -234,6 +237,15 @@ private:
         p.description = unescape_text(rest);
         m_stream.points.push_back(std::move(p));
         m_last_was_point = true;
+        m_point_just_ended = true;
+    }
+
+    // "# shardtap class: NAME", right after its test point and the point's diagnostics block.
+    void class_line(bool point_ended) {
+        if (!point_ended) {
+            fail(fmt::format("a class line that does not follow a test point: {}", shown(m_line)));
+        }
+        m_stream.points.back().class_name = unescape_text(m_line.substr(tap_class_prefix.size()));
     }
 
     void comment() {
@@ -249,6 +261,7 @@ private:
             point.diagnostic_lines = std::move(m_block);
             m_block = {};
             m_block_prefix = {};
+            m_point_just_ended = true;
             return;
         }
         if (m_line.empty() && m_block_prefix == "  ") {
@@ -281,6 +294,7 @@ private:
     std::string_view m_line;
     std::size_t m_number = 0;
     bool m_last_was_point = false;
+    bool m_point_just_ended = false;  // the last line was a test point or closed its block
     std::string_view m_block_prefix;  // non-empty inside a diagnostics block
     std::size_t m_block_start = 0;
     std::vector<std::string> m_block;

@@ -18,6 +18,7 @@ from tap_consumers import tap_parser  # noqa: E402
 SHARDTAP = os.environ["SHARDTAP_COMMAND"]
 SLOW_TESTS = os.environ["SHARDTAP_SLOW_TESTS"]
 OUTCOMES = fixture("fixture_outcomes")
+SUITE = fixture("fixture_suite")
 NAMES = [f"test_slow[5-{i:02}]" for i in range(20)]
 
 
@@ -77,6 +78,31 @@ class RunTest(Work):
         self.assertEqual(junit.get("failures"), "0")
         self.assertEqual(len(junit.findall("testsuite")), 12)
         self.assertEqual(sorted(case.get("name") for case in junit.iter("testcase")), NAMES)
+
+    def test_one_name_on_two_fixture_classes_is_two_test_cases(self):
+        # fixture_suite: TEST_CASE_METHOD "same name, two fixtures" on two classes, which the
+        # split may put on two nodes; the class line after each point tells them apart.
+        result = shardtap("run", "-n", "3", "--out", self.path("out"), "--tap", self.path("merged.tap"),
+                          "--", SUITE, "-r", "tap-stream")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("3 nodes, 59 test cases: 59 passed, 0 failed", result.stdout)
+        classes = []
+        for i in range(3):
+            points, status = tap_points(self.path("out", f"node-{i}.tap"))
+            self.assertEqual(status, 0)
+            with open(self.path("out", f"node-{i}.tap")) as file:
+                classes += re.findall(r"^ok \d+ - same name, two fixtures\n# shardtap class: (.*)$",
+                                      file.read(), re.M)
+        self.assertEqual(sorted(classes), ["FirstFixture", "SecondFixture"])
+        merged, status = tap_points(self.path("merged.tap"))
+        self.assertEqual(status, 0)
+        self.assertEqual(len(merged), 59)
+        # The same class on two nodes is still one test case run twice.
+        copy = self.path("node-0-again.tap")
+        shutil.copy(self.path("out", "node-0.tap"), copy)
+        again = shardtap("merge", *[self.path("out", f"node-{i}.tap") for i in range(3)], copy)
+        self.assertEqual(again.returncode, 2)
+        self.assertIn("ran on more than one node", again.stderr)
 
     def test_each_node_gets_its_own_node_variables(self):
         script = self.path("env.sh")

@@ -24,6 +24,16 @@ TEST_CASE("the merged TAP stream holds every node's points, in node order") {
     CHECK_FALSE(merged.bail_out);
 }
 
+TEST_CASE("the merged TAP stream keeps each test case's class") {
+    std::vector<NodeStream> streams{stream(Node{0, 2, {{"same", true, shardtap::TapDirective::none, "First"}}}),
+                                    stream(Node{1, 2, {{"same", false, shardtap::TapDirective::none, "Second"}}})};
+    auto merged = shardtap::read_tap(merged_tap(streams, verify_merge(streams)));
+    REQUIRE(merged.points.size() == 2);
+    CHECK(merged.points[0].class_name == "First");
+    CHECK(merged.points[1].class_name == "Second");
+    CHECK_FALSE(merged.bail_out);
+}
+
 TEST_CASE("a merged stream of a run with problems bails out") {
     auto streams = split(names(7), 3);
     streams.pop_back();

@@ -124,6 +124,46 @@ TEST_CASE("round trip of directives with every kind of reason") {
     }
 }
 
+TEST_CASE("round trip of class names, after the point and after its diagnostics block") {
+    auto const style = GENERATE(DiagnosticsStyle::yaml, DiagnosticsStyle::comments);
+    std::mt19937 rng(7);
+    TapEncoder tap(style);
+    auto const d = rich_diagnostics();
+    std::string out(tap.version());
+    out += tap.plan(200);
+    std::vector<std::string> classes;
+    for (int i = 0; i < 200; ++i) {
+        classes.push_back(i % 5 == 0 ? std::string() : testing::random_bytes(rng, 16));
+        out += tap.point({i % 3 != 0, "same name", TapDirective::none, {}, i % 2 == 0 ? &d : nullptr,
+                          classes.back()});
+    }
+    auto const stream = read_tap(out);
+    REQUIRE(stream.points.size() == classes.size());
+    for (std::size_t i = 0; i < classes.size(); ++i) {
+        CHECK(stream.points[i].description == "same name");
+        CHECK(stream.points[i].class_name == classes[i]);
+        if (i % 2 == 0) {
+            REQUIRE(stream.points[i].diagnostics);
+            CHECK(*stream.points[i].diagnostics == d);
+        } else {
+            CHECK(stream.points[i].diagnostic_lines.empty());
+        }
+    }
+    CHECK(stream.header == TapHeader{});  // class lines are not header fields
+}
+
+TEST_CASE("a class line belongs to the test point right before it") {
+    CHECK(problem_with("1..1\n# shardtap class: A\nok 1 - a\n") ==
+          "line 2: a class line that does not follow a test point: '\\# shardtap class: A'");
+    CHECK(problem_with("1..1\nok 1 - a\n# comment\n# shardtap class: A\n") ==
+          "line 4: a class line that does not follow a test point: '\\# shardtap class: A'");
+    CHECK(problem_with("1..1\nok 1 - a\n# shardtap class: A\n# shardtap class: B\n") ==
+          "line 4: a class line that does not follow a test point: '\\# shardtap class: B'");
+    auto const stream = read_tap("1..2\nok 1 - a\n# shardtap class: A\nok 2 - a\n# shardtap other: x\n");
+    CHECK(stream.points[0].class_name == "A");
+    CHECK(stream.points[1].class_name.empty());
+}
+
 TEST_CASE("an empty node's stream: 1..0 # SKIP") {
     auto const stream = read_tap("TAP version 14\n1..0 # SKIP node 3 of 4 has no test cases\n");
     REQUIRE(stream.plan);
