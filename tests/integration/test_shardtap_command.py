@@ -334,6 +334,20 @@ class DurationsTest(Work):
         with open(self.path("bad.json")) as file:
             self.assertIn('"slow"', file.read(), "the bad file was overwritten")
 
+    def test_an_inherited_durations_out_reaches_no_node(self):
+        shared = self.path("shared.json")
+        plain = self.run_sleepy("plain", env={"SHARDTAP_DURATIONS_OUT": shared})
+        self.assertEqual(plain.returncode, 0, plain.stderr)
+        self.assertFalse(os.path.exists(shared), "the nodes wrote the inherited file")
+        recorded = self.run_sleepy("recorded", "--durations", self.path("durations.json"),
+                                   env={"SHARDTAP_DURATIONS_OUT": shared})
+        self.assertEqual(recorded.returncode, 0, recorded.stderr)
+        self.assertFalse(os.path.exists(shared), "the nodes wrote the inherited file")
+        for i in range(3):
+            with open(self.path("recorded", f"node-{i}.durations.json")) as file:
+                self.assertEqual(len(json.load(file)["durations"]), 4)  # 12 round-robin on 3
+        self.assertEqual(len(self.read("durations.json")["durations"]), 12)
+
     def test_node_durations_without_durations_is_a_usage_error(self):
         result = shardtap("merge", "--node-durations", "x.json", "node-0.tap")
         self.assertEqual(result.returncode, 64)
