@@ -348,6 +348,48 @@ class DurationsTest(Work):
                 self.assertEqual(len(json.load(file)["durations"]), 4)  # 12 round-robin on 3
         self.assertEqual(len(self.read("durations.json")["durations"]), 12)
 
+    def test_a_node_that_died_records_nothing_and_the_rest_is_merged(self):
+        earlier = {"format": "shardtap-durations", "version": 1,
+                   "durations": {f"sleep {i:02}": 50.0 for i in range(1, 13)}}
+        with open(self.path("durations.json"), "w") as file:
+            json.dump(earlier, file)
+        # Node 1 is killed before it writes anything (SIGKILL: no last words, no durations).
+        script = self.path("node.sh")
+        with open(script, "w") as file:
+            file.write(f'#!/bin/sh\n[ "$SHARDTAP_NODE_INDEX" = 1 ] && kill -KILL $$\nexec "{SLEEPY}" "$@"\n')
+        os.chmod(script, 0o755)
+        # An earlier run in the same directory left node-1.durations.json behind.
+        self.assertEqual(self.run_sleepy("out", "--durations", self.path("other.json")).returncode, 0)
+        result = shardtap("run", "-n", "3", "--out", self.path("out"), "--durations",
+                          self.path("durations.json"), "--", script, "-r", "tap-stream")
+        self.assertEqual(result.returncode, 2, result.stderr)  # the dead node: a verification problem
+        self.assertIn("node-1.tap was killed by signal 9", result.stderr)
+        warnings = [line for line in result.stderr.splitlines() if "no durations file" in line]
+        self.assertEqual(len(warnings), 1, result.stderr)
+        self.assertIn("node-1.durations.json", warnings[0])
+        merged = self.read("durations.json")["durations"]
+        self.assertEqual(sorted(merged), sorted(earlier["durations"]))
+        recorded = [name for i in (0, 2) for name in self.read(f"out/node-{i}.durations.json")["durations"]]
+        self.assertEqual(len(recorded), 8)
+        for name, seconds in merged.items():
+            self.assertEqual(seconds == 50.0, name not in recorded, name)
+
+    def test_a_malformed_node_durations_file_leaves_the_durations_untouched(self):
+        run = self.run_sleepy("run", "--durations", self.path("durations.json"))
+        self.assertEqual(run.returncode, 0, run.stderr)
+        with open(self.path("durations.json")) as file:
+            before = file.read()
+        nodes = [self.path("run", f"node-{i}.durations.json") for i in range(3)]
+        with open(nodes[1], "w") as file:
+            file.write("{")
+        taps = [self.path("run", f"node-{i}.tap") for i in range(3)]
+        merged = shardtap("merge", "--durations", self.path("durations.json"),
+                          *[arg for node in nodes for arg in ("--node-durations", node)], *taps)
+        self.assertEqual(merged.returncode, 65, merged.stderr)
+        self.assertIn("node-1.durations.json", merged.stderr)
+        with open(self.path("durations.json")) as file:
+            self.assertEqual(file.read(), before)
+
     def test_node_durations_without_durations_is_a_usage_error(self):
         result = shardtap("merge", "--node-durations", "x.json", "node-0.tap")
         self.assertEqual(result.returncode, 64)

@@ -79,6 +79,9 @@ int run_command(RunOptions const& options) {
         if (outputs.durations) {
             outputs.node_durations.push_back(
                 fmt::format("{}/node-{:0{}}.durations.json", directory, i, width));
+            // An earlier run's file in --out DIR would pass for this run's if the node dies.
+            std::error_code ignored;
+            std::filesystem::remove(outputs.node_durations.back(), ignored);
         }
     }
 
