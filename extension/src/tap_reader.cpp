@@ -81,20 +81,36 @@ Directive read_directive(std::string_view after_hash) {
     return d;
 }
 
+// Reads a stream line by line; throws TapReadError at the first line it rejects.
 class Reader {
 public:
-    explicit Reader(std::string_view text) : m_text(text) {}
-
-    TapStream read() {
-        if (m_text.empty()) fail(1, "the stream is empty");
-        while (next_line()) {
-            if (m_stream.bail_out) break;
-            if (!m_block_prefix.empty()) {
-                block_line();
-            } else {
-                line();
-            }
+    // One line, without its newline. Lines after `Bail out!` are not read.
+    void read_line(std::string_view line) {
+        if (m_stream.bail_out) return;
+        m_line = line;
+        if (!m_line.empty() && m_line.back() == '\r') m_line.remove_suffix(1);
+        ++m_number;
+        if (!m_block_prefix.empty()) {
+            block_line();
+        } else {
+            this->line();
         }
+    }
+
+    // Every line of `text`; the last needs no newline.
+    void read_lines(std::string_view text) {
+        std::size_t position = 0;
+        while (position < text.size()) {
+            auto const end = text.find('\n', position);
+            auto const stop = end == std::string_view::npos ? text.size() : end;
+            read_line(text.substr(position, stop - position));
+            position = stop + 1;
+        }
+    }
+
+    // The checks at the end of the stream.
+    TapStream finish() {
+        if (m_number == 0) fail(1, "the stream is empty");
         if (!m_block_prefix.empty()) {
             fail(m_number + 1, fmt::format("the stream ends inside the diagnostics block that "
                                            "starts at line {} (truncated?)", m_block_start));
@@ -103,18 +119,9 @@ public:
         return std::move(m_stream);
     }
 
-private:
-    bool next_line() {
-        if (m_position >= m_text.size()) return false;
-        auto const end = m_text.find('\n', m_position);
-        auto const stop = end == std::string_view::npos ? m_text.size() : end;
-        m_line = m_text.substr(m_position, stop - m_position);
-        if (!m_line.empty() && m_line.back() == '\r') m_line.remove_suffix(1);
-        m_position = stop + 1;
-        ++m_number;
-        return true;
-    }
+    TapStream const& stream() const { return m_stream; }
 
+private:
     [[noreturn]] void fail(std::size_t line, std::string const& problem) {
         throw TapReadError(line, problem, std::move(m_stream));
     }
@@ -133,7 +140,7 @@ private:
             return;
         }
         if (after_point && (m_line == "  ---" || m_line == "# ---")) {
-            m_block_prefix = m_line.substr(0, 2);
+            m_block_prefix = m_line.front() == ' ' ? "  " : "# ";  // outlives the line
             m_block_start = m_number;
             m_block.clear();
             return;
@@ -289,8 +296,6 @@ private:
         }
     }
 
-    std::string_view m_text;
-    std::size_t m_position = 0;
     std::string_view m_line;
     std::size_t m_number = 0;
     bool m_last_was_point = false;
@@ -403,7 +408,36 @@ TapReadError::TapReadError(std::size_t line, std::string const& problem, TapStre
       m_problem(problem),
       m_partial(std::move(partial)) {}
 
-TapStream read_tap(std::string_view text) { return Reader(text).read(); }
+TapStream read_tap(std::string_view text) {
+    Reader reader;
+    reader.read_lines(text);
+    return reader.finish();
+}
+
+struct TapStreamReader::State {
+    Reader reader;
+    std::optional<TapReadError> error;
+};
+
+TapStreamReader::TapStreamReader() : m_state(std::make_unique<State>()) {}
+TapStreamReader::~TapStreamReader() = default;
+TapStreamReader::TapStreamReader(TapStreamReader&&) noexcept = default;
+TapStreamReader& TapStreamReader::operator=(TapStreamReader&&) noexcept = default;
+
+void TapStreamReader::read(std::string_view lines) {
+    if (m_state->error) return;
+    try {
+        m_state->reader.read_lines(lines);
+    } catch (TapReadError const& error) {
+        m_state->error = error;
+    }
+}
+
+TapStream const& TapStreamReader::stream() const {
+    return m_state->error ? m_state->error->partial() : m_state->reader.stream();
+}
+
+TapReadError const* TapStreamReader::error() const { return m_state->error ? &*m_state->error : nullptr; }
 
 TapStream read_tap_file(std::string const& path) {
     std::ifstream file(path, std::ios::binary);

@@ -244,6 +244,32 @@ TEST_CASE("a read error keeps what was read before it") {
     }
 }
 
+TEST_CASE("a stream read while it is written: piece by piece, stopping where read_tap would") {
+    TapStreamReader reader;
+    reader.read("TAP version 14\n1..3\n");
+    CHECK(reader.stream().plan->count == 3);
+    CHECK(reader.stream().points.empty());
+    reader.read("ok 1 - a\nnot ok 2 - b\n  ---\n");
+    CHECK(reader.stream().points.size() == 2);
+    reader.read("  message: \"m\"\n  ...\n# shardtap class: K\n");
+    REQUIRE(reader.stream().points[1].diagnostics);
+    CHECK(reader.stream().points[1].diagnostics->message == "m");
+    CHECK(reader.stream().points[1].class_name == "K");
+    CHECK_FALSE(reader.error());
+    reader.read("garbage\nok 3 - c\n");
+    REQUIRE(reader.error());
+    CHECK(std::string(reader.error()->what()) == "line 9: not a TAP line: 'garbage'");
+    CHECK(reader.stream().points.size() == 2);  // nothing after the rejected line
+    reader.read("ok 3 - c\n");
+    CHECK(reader.stream().points.size() == 2);
+
+    TapStreamReader crashed;
+    crashed.read("1..2\nnot ok 1 - a\nBail out! SIGSEGV\nok 2 - b\n");
+    CHECK(crashed.stream().bail_out);
+    CHECK(crashed.stream().points.size() == 1);
+    CHECK_FALSE(crashed.error());
+}
+
 TEST_CASE("a file that cannot be read is named in the error") {
     CHECK_THROWS_WITH(read_tap_file("/nonexistent/node-3.tap"),
                       "cannot read TAP file '/nonexistent/node-3.tap'");

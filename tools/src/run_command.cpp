@@ -109,13 +109,17 @@ int run_command(RunOptions const& options) {
 
     ProgressDisplay display(stderr, ::isatty(STDERR_FILENO) == 1);
     std::vector<GrowingFile> files(tap_files.begin(), tap_files.end());
+    std::vector<ProgressReader> readers(total);
     std::vector<NodeProgress> progress(total);
     std::size_t running = total;
     auto look = [&] {
         running = 0;
         for (std::size_t i = 0; i < total; ++i) {
             if (!nodes[i]->poll()) ++running;
-            if (files[i].refresh()) progress[i] = read_progress(files[i].complete_lines());
+            if (files[i].refresh()) {
+                readers[i].read(files[i].new_lines());
+                progress[i] = readers[i].progress();
+            }
         }
     };
     for (look(); running > 0; look()) {

@@ -12,6 +12,7 @@
 #include <shardtap/tap_header.hpp>
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -80,6 +81,30 @@ TapStream read_tap(std::string_view text);
 
 // Reads the file at `path`; a file that cannot be read throws std::runtime_error naming it.
 TapStream read_tap_file(std::string const& path);
+
+// Reads a stream while it is being written, each piece of it once: give read() the stream's
+// lines in order, a piece of whole lines at a time (each piece ending with a newline). It reads
+// them as read_tap does, keeping what it read, and stops at `Bail out!` or at the first line
+// read_tap would reject (error() then says why). It does not check that the stream is complete.
+//
+//     TapStreamReader reader;
+//     reader.read("TAP version 14\n1..2\n");
+//     reader.read("ok 1 - a\n");              // reader.stream().points.size() == 1
+class TapStreamReader {
+public:
+    TapStreamReader();
+    ~TapStreamReader();
+    TapStreamReader(TapStreamReader&&) noexcept;
+    TapStreamReader& operator=(TapStreamReader&&) noexcept;
+
+    void read(std::string_view lines);
+    TapStream const& stream() const;     // everything read so far
+    TapReadError const* error() const;   // the line it stopped at, or nullptr
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
 
 // Reads one shardtap diagnostics block (lines without their prefix, between `---` and `...`);
 // nullopt when the lines are not in that form.
