@@ -3,6 +3,7 @@ progress, the summary, merged outputs, every verification problem and every bad 
 import json
 import os
 import pty
+import random
 import re
 import shutil
 import subprocess
@@ -268,6 +269,90 @@ class MergeTest(Work):
         self.assertIn("cannot read", result.stderr)
         self.assertIn("nowhere.tap", result.stderr)
 
+
+
+def tap_escaped(raw):
+    """Bytes as TAP text the way the reader unescapes them: everything but printable ASCII as
+    \\xHH (spaces too, so that none is trimmed), backslash and hash escaped."""
+    return "".join("\\\\" if b == 0x5C else "\\#" if b == 0x23 else chr(b) if 0x20 < b < 0x7F
+                   else f"\\x{b:02x}" for b in raw)
+
+
+def yaml_quoted(raw):
+    return '"' + "".join('\\\\' if b == 0x5C else '\\"' if b == 0x22 else chr(b) if 0x20 <= b < 0x7F
+                         else f"\\x{b:02x}" for b in raw) + '"'
+
+
+def xml_read_back(raw):
+    """What an XML parser reads from shardtap's JUnit XML for the bytes `raw`: each UTF-8
+    character XML 1.0 allows as itself, every other byte as \\xHH."""
+    out, i = [], 0
+    while i < len(raw):
+        char = None
+        for n in (1, 2, 3, 4):
+            try:
+                char = raw[i:i + n].decode("utf-8")
+                break
+            except UnicodeDecodeError:
+                continue
+        if char is None:
+            out.append(f"\\x{raw[i]:02x}")
+            i += 1
+            continue
+        cp = ord(char)
+        allowed = char in "\t\n\r" or (0x20 <= cp < 0xD800 and cp != 0x7F) or 0xE000 <= cp <= 0xFFFD or cp >= 0x10000
+        out.append(char if allowed else "".join(f"\\x{b:02x}" for b in raw[i:i + n]))
+        i += n
+    return "".join(out)
+
+
+class JunitTest(Work):
+    def test_well_formed_xml_whatever_bytes_the_names_and_messages_hold(self):
+        rng = random.Random(1)
+        # Random bytes, and the byte sequences that are hardest on a UTF-8 decoder.
+        pieces = [b"\xc0\xaf", b"\xe0\x80\xaf", b"\xed\xa0\x80", b"\xf5\x80\x80\x80", b"\xf4\x90\x80\x80",
+                  b"\xef\xbf\xbf", b"\xc2\x85", b"\x00", b"\x1b", b"]]>", b"\xe2\x9c\x93", b"\xf0\x9f\x90\x9b"]
+
+        def random_bytes():
+            return b"".join(rng.choice(pieces) if rng.random() < 0.3 else bytes([rng.randrange(256)])
+                            for _ in range(rng.randrange(1, 24)))
+
+        names, reasons, files = [], [], []
+        for index in range(2):
+            lines = ["TAP version 14", "1..40", f"# shardtap node_index: {index}", "# shardtap node_total: 2",
+                     f"# shardtap fingerprint: {tap_escaped(random_bytes())}"]  # they disagree: a problem
+            for number in range(1, 41):
+                name = random_bytes()
+                names.append(name)
+                if number % 3 == 0:
+                    reason = random_bytes()
+                    reasons.append(reason)
+                    lines.append(f"ok {number} - {tap_escaped(name)} # SKIP {tap_escaped(reason)}")
+                elif number % 3 == 1:
+                    lines += [f"not ok {number} - {tap_escaped(name)}", "  ---",
+                              f"  message: {yaml_quoted(random_bytes())}",
+                              f"  stdout: {yaml_quoted(random_bytes())}", "  ..."]
+                else:
+                    lines.append(f"ok {number} - {tap_escaped(name)}")
+            stem = random_bytes().replace(b"/", b"_").replace(b"\x00", b"_")  # any other byte
+            path = os.path.join(os.fsencode(self.work), b"node-%d-%s.tap" % (index, stem))
+            with open(path, "w", encoding="ascii") as file:
+                file.write("\n".join(lines) + "\n")
+            files.append(path)
+        junit = self.path("junit.xml")
+        result = subprocess.run([SHARDTAP, "merge", "--junit", junit, *files], capture_output=True,
+                                env=clean_environment(), timeout=60)
+        self.assertEqual(result.returncode, 2, result.stderr)  # the fingerprints differ
+        root = ElementTree.parse(junit).getroot()  # raises on XML that is not well-formed
+        cases = [case for case in root.iter("testcase") if case.get("classname") != "shardtap merge"]
+        self.assertEqual([case.get("name") for case in cases], [xml_read_back(name) for name in names])
+        skipped = [case.find("skipped").get("message") for case in cases if case.find("skipped") is not None]
+        self.assertEqual(skipped, ["SKIP: " + xml_read_back(reason) for reason in reasons])
+        self.assertEqual(len([case for case in cases if case.find("failure") is not None]), 28)
+        streams = [prop.get("value") for prop in root.iter("property") if prop.get("name") == "stream"]
+        self.assertEqual(streams, [xml_read_back(path) for path in files])
+        (error,) = root.iter("error")
+        self.assertIn("the nodes computed different splits", error.text)
 
 
 SLEEPY = fixture("fixture_sleepy")
