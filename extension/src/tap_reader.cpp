@@ -6,8 +6,6 @@
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 namespace shardtap {
 namespace {
@@ -438,15 +436,6 @@ TapStream const& TapStreamReader::stream() const {
 }
 
 TapReadError const* TapStreamReader::error() const { return m_state->error ? &*m_state->error : nullptr; }
-
-TapStream read_tap_file(std::string const& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw std::runtime_error(fmt::format("cannot read TAP file '{}'", path));
-    std::ostringstream content;
-    content << file.rdbuf();
-    if (file.bad()) throw std::runtime_error(fmt::format("cannot read TAP file '{}'", path));
-    return read_tap(content.str());
-}
 
 std::optional<TapDiagnostics> read_tap_diagnostics(std::vector<std::string> const& lines) {
     return DiagnosticsReader(lines).read();

@@ -1,16 +1,13 @@
 #include "node_streams.hpp"
 #include "progress.hpp"
+#include "temporary_directory.hpp"
 
 #include <shardtap/tap_reader.hpp>
 
 #include <catch2/catch_test_macros.hpp>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <random>
-#include <unistd.h>
 
 using namespace shardtap::tools;
 using namespace test_streams;
@@ -72,18 +69,6 @@ std::vector<std::string> streams() {
     return result;
 }
 
-class TemporaryFile {
-public:
-    TemporaryFile() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "shardtap-progress-XXXXXX").string();
-        int const descriptor = ::mkstemp(pattern.data());
-        if (descriptor < 0) throw std::runtime_error("mkstemp failed");
-        ::close(descriptor);
-        path = pattern;
-    }
-    ~TemporaryFile() { std::remove(path.c_str()); }
-    std::string path;
-};
 }  // namespace
 
 TEST_CASE("progress read piece by piece equals the whole stream read at once") {
@@ -110,11 +95,12 @@ TEST_CASE("progress read piece by piece equals the whole stream read at once") {
 TEST_CASE("a growing file gives each complete line once, however the bytes arrive") {
     std::mt19937 rng(5);
     for (auto const& text : streams()) {
-        TemporaryFile file;
-        GrowingFile growing(file.path);
+        TemporaryDirectory directory;
+        GrowingFile growing(directory.file("node-0.tap"));
+        CHECK_FALSE(growing.refresh());  // no file yet
         ProgressReader reader;
         std::string written;
-        std::ofstream out(file.path, std::ios::binary);
+        std::ofstream out(directory.file("node-0.tap"), std::ios::binary);
         while (written.size() < text.size()) {
             auto const size = std::uniform_int_distribution<std::size_t>(0, 40)(rng);
             auto const piece = text.substr(written.size(), size);

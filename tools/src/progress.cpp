@@ -1,8 +1,9 @@
 #include "progress.hpp"
 
+#include <shardtap/read_file.hpp>
+
 #include <fmt/format.h>
 
-#include <fstream>
 
 namespace shardtap::tools {
 
@@ -35,10 +36,12 @@ std::string format_progress(std::vector<NodeProgress> const& nodes, std::size_t 
 }
 
 bool GrowingFile::refresh() {
-    std::ifstream file(path_, std::ios::binary);
-    if (!file) return false;
-    file.seekg(static_cast<std::streamoff>(read_));
-    std::string added((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    std::string added;
+    try {
+        added = read_file(path_, read_);
+    } catch (FileReadError const&) {
+        return false;  // not there yet
+    }
     read_ += added.size();
     partial_ += added;
     auto const newline = partial_.rfind('\n');

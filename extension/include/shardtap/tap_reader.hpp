@@ -79,9 +79,6 @@ private:
 // class line that does not follow a test point (or its diagnostics block) directly.
 TapStream read_tap(std::string_view text);
 
-// Reads the file at `path`; a file that cannot be read throws std::runtime_error naming it.
-TapStream read_tap_file(std::string const& path);
-
 // Reads a stream while it is being written, each piece of it once: give read() the stream's
 // lines in order, a piece of whole lines at a time (each piece ending with a newline). It reads
 // them as read_tap does, keeping what it read, and stops at `Bail out!` or at the first line
