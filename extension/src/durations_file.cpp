@@ -1,4 +1,5 @@
 #include <shardtap/durations.hpp>
+#include <shardtap/read_file.hpp>
 
 #include "json_quoted.hpp"
 
@@ -8,7 +9,6 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -137,22 +137,12 @@ std::string format_durations(Durations const& durations) {
 }
 
 Durations read_durations(std::string const& path) {
-    int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (descriptor < 0) fail(path, "cannot read: " + system_error(errno));
     std::string text;
-    char buffer[65536];
-    for (;;) {
-        auto got = ::read(descriptor, buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) {
-            int const error = errno;
-            ::close(descriptor);
-            fail(path, "cannot read: " + system_error(error));
-        }
-        if (got == 0) break;
-        text.append(buffer, static_cast<std::size_t>(got));
+    try {
+        text = read_file(path);
+    } catch (FileReadError const& error) {
+        fail(path, "cannot read: " + error.reason());
     }
-    ::close(descriptor);
     return parse_durations(text, path);
 }
 

@@ -119,6 +119,13 @@ void append_tap_diagnostics(std::string& out, TapDiagnostics const& d, Diagnosti
     block.line("...");
 }
 
+void append_tap_class(std::string& out, std::string_view class_name) {
+    if (class_name.empty()) return;
+    out += tap_class_prefix;
+    append_escaped_text(out, class_name);
+    out += '\n';
+}
+
 std::string_view TapEncoder::finish() { return m_out; }
 
 std::string_view TapEncoder::version() {
@@ -170,6 +177,7 @@ std::string_view TapEncoder::point(TapPointView const& p) {
     if (p.diagnostics && !p.diagnostics->empty()) {
         append_tap_diagnostics(m_out, *p.diagnostics, m_style);
     }
+    append_tap_class(m_out, p.class_name);
     return finish();
 }
 

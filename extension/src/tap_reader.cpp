@@ -6,8 +6,6 @@
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 namespace shardtap {
 namespace {
@@ -81,20 +79,36 @@ Directive read_directive(std::string_view after_hash) {
     return d;
 }
 
+// Reads a stream line by line; throws TapReadError at the first line it rejects.
 class Reader {
 public:
-    explicit Reader(std::string_view text) : m_text(text) {}
-
-    TapStream read() {
-        if (m_text.empty()) fail(1, "the stream is empty");
-        while (next_line()) {
-            if (m_stream.bail_out) break;
-            if (!m_block_prefix.empty()) {
-                block_line();
-            } else {
-                line();
-            }
+    // One line, without its newline. Lines after `Bail out!` are not read.
+    void read_line(std::string_view line) {
+        if (m_stream.bail_out) return;
+        m_line = line;
+        if (!m_line.empty() && m_line.back() == '\r') m_line.remove_suffix(1);
+        ++m_number;
+        if (!m_block_prefix.empty()) {
+            block_line();
+        } else {
+            this->line();
         }
+    }
+
+    // Every line of `text`; the last needs no newline.
+    void read_lines(std::string_view text) {
+        std::size_t position = 0;
+        while (position < text.size()) {
+            auto const end = text.find('\n', position);
+            auto const stop = end == std::string_view::npos ? text.size() : end;
+            read_line(text.substr(position, stop - position));
+            position = stop + 1;
+        }
+    }
+
+    // The checks at the end of the stream.
+    TapStream finish() {
+        if (m_number == 0) fail(1, "the stream is empty");
         if (!m_block_prefix.empty()) {
             fail(m_number + 1, fmt::format("the stream ends inside the diagnostics block that "
                                            "starts at line {} (truncated?)", m_block_start));
@@ -103,18 +117,9 @@ public:
         return std::move(m_stream);
     }
 
-private:
-    bool next_line() {
-        if (m_position >= m_text.size()) return false;
-        auto const end = m_text.find('\n', m_position);
-        auto const stop = end == std::string_view::npos ? m_text.size() : end;
-        m_line = m_text.substr(m_position, stop - m_position);
-        if (!m_line.empty() && m_line.back() == '\r') m_line.remove_suffix(1);
-        m_position = stop + 1;
-        ++m_number;
-        return true;
-    }
+    TapStream const& stream() const { return m_stream; }
 
+private:
     [[noreturn]] void fail(std::size_t line, std::string const& problem) {
         throw TapReadError(line, problem, std::move(m_stream));
     }
@@ -122,7 +127,9 @@ private:
 
     void line() {
         bool const after_point = m_last_was_point;
+        bool const point_ended = m_point_just_ended;
         m_last_was_point = false;
+        m_point_just_ended = false;
         if (starts_with(m_line, "TAP version ")) return version();
         if (starts_with(m_line, "ok") || starts_with(m_line, "not ok")) return point();
         if (starts_with(m_line, "1..")) return plan();
@@ -131,11 +138,12 @@ private:
             return;
         }
         if (after_point && (m_line == "  ---" || m_line == "# ---")) {
-            m_block_prefix = m_line.substr(0, 2);
+            m_block_prefix = m_line.front() == ' ' ? "  " : "# ";  // outlives the line
             m_block_start = m_number;
             m_block.clear();
             return;
         }
+        if (starts_with(m_line, tap_class_prefix)) return class_line(point_ended);
         if (starts_with(m_line, "#")) return comment();
         if (m_line.empty() || starts_with(m_line, "pragma ")) return;
         if (starts_with(m_line, "    ") &&
@@ -234,6 +242,15 @@ private:
         p.description = unescape_text(rest);
         m_stream.points.push_back(std::move(p));
         m_last_was_point = true;
+        m_point_just_ended = true;
+    }
+
+    // "# shardtap class: NAME", right after its test point and the point's diagnostics block.
+    void class_line(bool point_ended) {
+        if (!point_ended) {
+            fail(fmt::format("a class line that does not follow a test point: {}", shown(m_line)));
+        }
+        m_stream.points.back().class_name = unescape_text(m_line.substr(tap_class_prefix.size()));
     }
 
     void comment() {
@@ -249,6 +266,7 @@ private:
             point.diagnostic_lines = std::move(m_block);
             m_block = {};
             m_block_prefix = {};
+            m_point_just_ended = true;
             return;
         }
         if (m_line.empty() && m_block_prefix == "  ") {
@@ -276,11 +294,10 @@ private:
         }
     }
 
-    std::string_view m_text;
-    std::size_t m_position = 0;
     std::string_view m_line;
     std::size_t m_number = 0;
     bool m_last_was_point = false;
+    bool m_point_just_ended = false;  // the last line was a test point or closed its block
     std::string_view m_block_prefix;  // non-empty inside a diagnostics block
     std::size_t m_block_start = 0;
     std::vector<std::string> m_block;
@@ -389,16 +406,36 @@ TapReadError::TapReadError(std::size_t line, std::string const& problem, TapStre
       m_problem(problem),
       m_partial(std::move(partial)) {}
 
-TapStream read_tap(std::string_view text) { return Reader(text).read(); }
-
-TapStream read_tap_file(std::string const& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw std::runtime_error(fmt::format("cannot read TAP file '{}'", path));
-    std::ostringstream content;
-    content << file.rdbuf();
-    if (file.bad()) throw std::runtime_error(fmt::format("cannot read TAP file '{}'", path));
-    return read_tap(content.str());
+TapStream read_tap(std::string_view text) {
+    Reader reader;
+    reader.read_lines(text);
+    return reader.finish();
 }
+
+struct TapStreamReader::State {
+    Reader reader;
+    std::optional<TapReadError> error;
+};
+
+TapStreamReader::TapStreamReader() : m_state(std::make_unique<State>()) {}
+TapStreamReader::~TapStreamReader() = default;
+TapStreamReader::TapStreamReader(TapStreamReader&&) noexcept = default;
+TapStreamReader& TapStreamReader::operator=(TapStreamReader&&) noexcept = default;
+
+void TapStreamReader::read(std::string_view lines) {
+    if (m_state->error) return;
+    try {
+        m_state->reader.read_lines(lines);
+    } catch (TapReadError const& error) {
+        m_state->error = error;
+    }
+}
+
+TapStream const& TapStreamReader::stream() const {
+    return m_state->error ? m_state->error->partial() : m_state->reader.stream();
+}
+
+TapReadError const* TapStreamReader::error() const { return m_state->error ? &*m_state->error : nullptr; }
 
 std::optional<TapDiagnostics> read_tap_diagnostics(std::vector<std::string> const& lines) {
     return DiagnosticsReader(lines).read();

@@ -109,6 +109,12 @@ TapFailure failure_of(Catch::AssertionStats const& stats, std::vector<std::strin
     return f;
 }
 
+// TEST_CASE_METHOD's class: written after the test point, so that merges tell apart test
+// cases that share a name.
+std::string_view class_of(Catch::TestCaseInfo const& info) {
+    return std::string_view(info.className.data(), info.className.size());
+}
+
 double milliseconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
@@ -182,6 +188,8 @@ void TapStreamReporter::testCaseStarting(Catch::TestCaseInfo const& info) {
     append_escaped_text(m_crash_point, info.name);
     m_crash_point += '\n';
     m_crash_point_name = std::string_view(m_crash_point).substr(name_start, m_crash_point.size() - name_start - 1);
+    m_crash_class.clear();
+    append_tap_class(m_crash_class, class_of(info));
     m_in_test = true;
 }
 
@@ -212,6 +220,7 @@ void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
 
     TapPointView point;
     point.description = info.name;
+    point.class_name = class_of(info);
     TapDiagnostics diagnostics;
     std::string_view reason;
     if (cases.failed > 0) {
@@ -249,6 +258,7 @@ void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
 void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
     TapPointView point;
     point.description = info.name;
+    point.class_name = class_of(info);
     point.directive = TapDirective::skip;
     point.reason = "not run: the run was aborted (-x/--abort)";
     put(m_tap.point(point));
@@ -308,6 +318,7 @@ void TapStreamReporter::on_crash(char const* reason, char const* reason_yaml) no
                                        std::string_view("\n"), prefix, std::string_view("...\n")}) {
             m_sink.write_after_crash(piece);
         }
+        m_sink.write_after_crash(m_crash_class);
     }
     m_sink.write_after_crash("Bail out! ");
     m_sink.write_after_crash(reason);

@@ -61,6 +61,7 @@ private:
     std::string m_skip_reason;
     std::string m_crash_point;  // "not ok N - name\n", ready for a signal handler
     std::string_view m_crash_point_name;  // the escaped name inside it
+    std::string m_crash_class;  // its class line, or empty
     std::optional<std::string> m_fatal_error;  // from Catch2's fatalErrorEncountered
     std::string m_fatal_test;
 };

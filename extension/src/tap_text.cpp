@@ -51,15 +51,13 @@ void append_utf8(std::string& out, std::uint32_t cp) {
     }
 }
 
-struct CodePoint {
-    std::uint32_t value = 0;
-    std::size_t length = 0;  // 0: not a valid UTF-8 sequence
-};
+}  // namespace
 
-// The well-formed UTF-8 sequence at text[at] (no overlong forms, no surrogates).
 CodePoint decode_utf8(std::string_view text, std::size_t at) {
+    if (at >= text.size()) return {};
     auto const byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
     unsigned char const lead = byte(0);
+    if (lead < 0x80) return {lead, 1};
     std::size_t length = 0;
     std::uint32_t value = 0;
     std::uint32_t minimum = 0;
@@ -80,6 +78,8 @@ CodePoint decode_utf8(std::string_view text, std::size_t at) {
     if (value < minimum || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return {};
     return {value, length};
 }
+
+namespace {
 
 // Characters some consumer would take for a line break, a control or a byte order mark.
 bool needs_escape(std::uint32_t cp) {

@@ -1,6 +1,6 @@
 // libFuzzer target: arbitrary bytes as test names, reasons, messages, expressions and captured
 // output go through TapEncoder, and read_tap must give back exactly what was encoded: the same
-// number of test points, the same descriptions, directives, diagnostics and header.
+// number of test points, the same descriptions, directives, classes, diagnostics and header.
 //
 // With SHARDTAP_FUZZ_STREAMS=DIR set, every stream is also written to DIR as
 // <run>-<points>.tap, for check_fuzz_tap_stream.py to hand to tap-parser --strict.
@@ -55,6 +55,7 @@ struct Point {
     TapDirective directive;
     std::string reason;
     TapDiagnostics diagnostics;
+    std::string class_name;
 };
 
 void dump(std::string const& stream, std::size_t points) {
@@ -97,6 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
             p.diagnostics.stdout_text = text(in);
             p.diagnostics.stderr_text = text(in);
         }
+        if (in.ConsumeBool()) p.class_name = text(in);
     }
     std::string const skip_reason = text(in);
 
@@ -105,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     if (plan_first) stream += count == 0 ? tap.skip_all(skip_reason) : tap.plan(count);
     stream += tap.header(header);
     for (auto const& p : points) {
-        stream += tap.point({p.ok, p.description, p.directive, p.reason, &p.diagnostics});
+        stream += tap.point({p.ok, p.description, p.directive, p.reason, &p.diagnostics, p.class_name});
     }
     if (!plan_first) stream += tap.final_plan();
     dump(stream, count);
@@ -125,6 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         require(got.description == want.description, "description differs");
         require(got.directive == want.directive, "directive differs");
         require(got.reason == want.reason, "reason differs");
+        require(got.class_name == want.class_name, "class differs");
         if (want.diagnostics.empty()) {
             require(got.diagnostic_lines.empty(), "diagnostics appeared");
             continue;

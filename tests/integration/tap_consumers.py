@@ -88,6 +88,7 @@ def tap_parser(stream):
     summary.diagnostics = [data.get("diag") for kind, data, *_ in events
                            if kind == "assert" and not data.get("tapError")]
     summary.problems = sorted(set(summary.problems))
+    summary.exit_status = result.returncode  # 0: a whole stream, nothing failed
     return summary
 
 

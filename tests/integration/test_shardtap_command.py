@@ -3,6 +3,7 @@ progress, the summary, merged outputs, every verification problem and every bad 
 import json
 import os
 import pty
+import random
 import re
 import shutil
 import subprocess
@@ -12,12 +13,13 @@ import unittest
 import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import SOURCE_DIR, clean_environment, fixture  # noqa: E402
+from harness import clean_environment, fixture  # noqa: E402
+from tap_consumers import tap_parser  # noqa: E402
 
 SHARDTAP = os.environ["SHARDTAP_COMMAND"]
 SLOW_TESTS = os.environ["SHARDTAP_SLOW_TESTS"]
 OUTCOMES = fixture("fixture_outcomes")
-TAP_PARSER = os.path.join(SOURCE_DIR, "tests", "tap", "node_modules", ".bin", "tap-parser")
+SUITE = fixture("fixture_suite")
 NAMES = [f"test_slow[5-{i:02}]" for i in range(20)]
 
 
@@ -27,11 +29,11 @@ def shardtap(*args, env=None, timeout=300, **kwargs):
 
 
 def tap_points(path):
-    """The test point descriptions of a TAP file, read by tap-parser (strict)."""
+    """The test point descriptions of a TAP file, read by tap-parser (strict), and its exit
+    status."""
     with open(path, "rb") as file:
-        parsed = subprocess.run([TAP_PARSER, "--strict", "-j", "0"], stdin=file, capture_output=True)
-    events = json.loads(parsed.stdout)
-    return [event[1]["name"] for event in events if event[0] == "assert"], parsed.returncode
+        summary = tap_parser(file.read())
+    return summary.names, summary.exit_status
 
 
 class Work(unittest.TestCase):
@@ -77,6 +79,31 @@ class RunTest(Work):
         self.assertEqual(junit.get("failures"), "0")
         self.assertEqual(len(junit.findall("testsuite")), 12)
         self.assertEqual(sorted(case.get("name") for case in junit.iter("testcase")), NAMES)
+
+    def test_one_name_on_two_fixture_classes_is_two_test_cases(self):
+        # fixture_suite: TEST_CASE_METHOD "same name, two fixtures" on two classes, which the
+        # split may put on two nodes; the class line after each point tells them apart.
+        result = shardtap("run", "-n", "3", "--out", self.path("out"), "--tap", self.path("merged.tap"),
+                          "--", SUITE, "-r", "tap-stream")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("3 nodes, 59 test cases: 59 passed, 0 failed", result.stdout)
+        classes = []
+        for i in range(3):
+            points, status = tap_points(self.path("out", f"node-{i}.tap"))
+            self.assertEqual(status, 0)
+            with open(self.path("out", f"node-{i}.tap")) as file:
+                classes += re.findall(r"^ok \d+ - same name, two fixtures\n# shardtap class: (.*)$",
+                                      file.read(), re.M)
+        self.assertEqual(sorted(classes), ["FirstFixture", "SecondFixture"])
+        merged, status = tap_points(self.path("merged.tap"))
+        self.assertEqual(status, 0)
+        self.assertEqual(len(merged), 59)
+        # The same class on two nodes is still one test case run twice.
+        copy = self.path("node-0-again.tap")
+        shutil.copy(self.path("out", "node-0.tap"), copy)
+        again = shardtap("merge", *[self.path("out", f"node-{i}.tap") for i in range(3)], copy)
+        self.assertEqual(again.returncode, 2)
+        self.assertIn("ran on more than one node", again.stderr)
 
     def test_each_node_gets_its_own_node_variables(self):
         script = self.path("env.sh")
@@ -244,6 +271,90 @@ class MergeTest(Work):
 
 
 
+def tap_escaped(raw):
+    """Bytes as TAP text the way the reader unescapes them: everything but printable ASCII as
+    \\xHH (spaces too, so that none is trimmed), backslash and hash escaped."""
+    return "".join("\\\\" if b == 0x5C else "\\#" if b == 0x23 else chr(b) if 0x20 < b < 0x7F
+                   else f"\\x{b:02x}" for b in raw)
+
+
+def yaml_quoted(raw):
+    return '"' + "".join('\\\\' if b == 0x5C else '\\"' if b == 0x22 else chr(b) if 0x20 <= b < 0x7F
+                         else f"\\x{b:02x}" for b in raw) + '"'
+
+
+def xml_read_back(raw):
+    """What an XML parser reads from shardtap's JUnit XML for the bytes `raw`: each UTF-8
+    character XML 1.0 allows as itself, every other byte as \\xHH."""
+    out, i = [], 0
+    while i < len(raw):
+        char = None
+        for n in (1, 2, 3, 4):
+            try:
+                char = raw[i:i + n].decode("utf-8")
+                break
+            except UnicodeDecodeError:
+                continue
+        if char is None:
+            out.append(f"\\x{raw[i]:02x}")
+            i += 1
+            continue
+        cp = ord(char)
+        allowed = char in "\t\n\r" or (0x20 <= cp < 0xD800 and cp != 0x7F) or 0xE000 <= cp <= 0xFFFD or cp >= 0x10000
+        out.append(char if allowed else "".join(f"\\x{b:02x}" for b in raw[i:i + n]))
+        i += n
+    return "".join(out)
+
+
+class JunitTest(Work):
+    def test_well_formed_xml_whatever_bytes_the_names_and_messages_hold(self):
+        rng = random.Random(1)
+        # Random bytes, and the byte sequences that are hardest on a UTF-8 decoder.
+        pieces = [b"\xc0\xaf", b"\xe0\x80\xaf", b"\xed\xa0\x80", b"\xf5\x80\x80\x80", b"\xf4\x90\x80\x80",
+                  b"\xef\xbf\xbf", b"\xc2\x85", b"\x00", b"\x1b", b"]]>", b"\xe2\x9c\x93", b"\xf0\x9f\x90\x9b"]
+
+        def random_bytes():
+            return b"".join(rng.choice(pieces) if rng.random() < 0.3 else bytes([rng.randrange(256)])
+                            for _ in range(rng.randrange(1, 24)))
+
+        names, reasons, files = [], [], []
+        for index in range(2):
+            lines = ["TAP version 14", "1..40", f"# shardtap node_index: {index}", "# shardtap node_total: 2",
+                     f"# shardtap fingerprint: {tap_escaped(random_bytes())}"]  # they disagree: a problem
+            for number in range(1, 41):
+                name = random_bytes()
+                names.append(name)
+                if number % 3 == 0:
+                    reason = random_bytes()
+                    reasons.append(reason)
+                    lines.append(f"ok {number} - {tap_escaped(name)} # SKIP {tap_escaped(reason)}")
+                elif number % 3 == 1:
+                    lines += [f"not ok {number} - {tap_escaped(name)}", "  ---",
+                              f"  message: {yaml_quoted(random_bytes())}",
+                              f"  stdout: {yaml_quoted(random_bytes())}", "  ..."]
+                else:
+                    lines.append(f"ok {number} - {tap_escaped(name)}")
+            stem = random_bytes().replace(b"/", b"_").replace(b"\x00", b"_")  # any other byte
+            path = os.path.join(os.fsencode(self.work), b"node-%d-%s.tap" % (index, stem))
+            with open(path, "w", encoding="ascii") as file:
+                file.write("\n".join(lines) + "\n")
+            files.append(path)
+        junit = self.path("junit.xml")
+        result = subprocess.run([SHARDTAP, "merge", "--junit", junit, *files], capture_output=True,
+                                env=clean_environment(), timeout=60)
+        self.assertEqual(result.returncode, 2, result.stderr)  # the fingerprints differ
+        root = ElementTree.parse(junit).getroot()  # raises on XML that is not well-formed
+        cases = [case for case in root.iter("testcase") if case.get("classname") != "shardtap merge"]
+        self.assertEqual([case.get("name") for case in cases], [xml_read_back(name) for name in names])
+        skipped = [case.find("skipped").get("message") for case in cases if case.find("skipped") is not None]
+        self.assertEqual(skipped, ["SKIP: " + xml_read_back(reason) for reason in reasons])
+        self.assertEqual(len([case for case in cases if case.find("failure") is not None]), 28)
+        streams = [prop.get("value") for prop in root.iter("property") if prop.get("name") == "stream"]
+        self.assertEqual(streams, [xml_read_back(path) for path in files])
+        (error,) = root.iter("error")
+        self.assertIn("the nodes computed different splits", error.text)
+
+
 SLEEPY = fixture("fixture_sleepy")
 
 
@@ -314,6 +425,62 @@ class DurationsTest(Work):
         self.assertIn("bad.json", run.stderr)
         with open(self.path("bad.json")) as file:
             self.assertIn('"slow"', file.read(), "the bad file was overwritten")
+
+    def test_an_inherited_durations_out_reaches_no_node(self):
+        shared = self.path("shared.json")
+        plain = self.run_sleepy("plain", env={"SHARDTAP_DURATIONS_OUT": shared})
+        self.assertEqual(plain.returncode, 0, plain.stderr)
+        self.assertFalse(os.path.exists(shared), "the nodes wrote the inherited file")
+        recorded = self.run_sleepy("recorded", "--durations", self.path("durations.json"),
+                                   env={"SHARDTAP_DURATIONS_OUT": shared})
+        self.assertEqual(recorded.returncode, 0, recorded.stderr)
+        self.assertFalse(os.path.exists(shared), "the nodes wrote the inherited file")
+        for i in range(3):
+            with open(self.path("recorded", f"node-{i}.durations.json")) as file:
+                self.assertEqual(len(json.load(file)["durations"]), 4)  # 12 round-robin on 3
+        self.assertEqual(len(self.read("durations.json")["durations"]), 12)
+
+    def test_a_node_that_died_records_nothing_and_the_rest_is_merged(self):
+        earlier = {"format": "shardtap-durations", "version": 1,
+                   "durations": {f"sleep {i:02}": 50.0 for i in range(1, 13)}}
+        with open(self.path("durations.json"), "w") as file:
+            json.dump(earlier, file)
+        # Node 1 is killed before it writes anything (SIGKILL: no last words, no durations).
+        script = self.path("node.sh")
+        with open(script, "w") as file:
+            file.write(f'#!/bin/sh\n[ "$SHARDTAP_NODE_INDEX" = 1 ] && kill -KILL $$\nexec "{SLEEPY}" "$@"\n')
+        os.chmod(script, 0o755)
+        # An earlier run in the same directory left node-1.durations.json behind.
+        self.assertEqual(self.run_sleepy("out", "--durations", self.path("other.json")).returncode, 0)
+        result = shardtap("run", "-n", "3", "--out", self.path("out"), "--durations",
+                          self.path("durations.json"), "--", script, "-r", "tap-stream")
+        self.assertEqual(result.returncode, 2, result.stderr)  # the dead node: a verification problem
+        self.assertIn("node-1.tap was killed by signal 9", result.stderr)
+        warnings = [line for line in result.stderr.splitlines() if "no durations file" in line]
+        self.assertEqual(len(warnings), 1, result.stderr)
+        self.assertIn("node-1.durations.json", warnings[0])
+        merged = self.read("durations.json")["durations"]
+        self.assertEqual(sorted(merged), sorted(earlier["durations"]))
+        recorded = [name for i in (0, 2) for name in self.read(f"out/node-{i}.durations.json")["durations"]]
+        self.assertEqual(len(recorded), 8)
+        for name, seconds in merged.items():
+            self.assertEqual(seconds == 50.0, name not in recorded, name)
+
+    def test_a_malformed_node_durations_file_leaves_the_durations_untouched(self):
+        run = self.run_sleepy("run", "--durations", self.path("durations.json"))
+        self.assertEqual(run.returncode, 0, run.stderr)
+        with open(self.path("durations.json")) as file:
+            before = file.read()
+        nodes = [self.path("run", f"node-{i}.durations.json") for i in range(3)]
+        with open(nodes[1], "w") as file:
+            file.write("{")
+        taps = [self.path("run", f"node-{i}.tap") for i in range(3)]
+        merged = shardtap("merge", "--durations", self.path("durations.json"),
+                          *[arg for node in nodes for arg in ("--node-durations", node)], *taps)
+        self.assertEqual(merged.returncode, 65, merged.stderr)
+        self.assertIn("node-1.durations.json", merged.stderr)
+        with open(self.path("durations.json")) as file:
+            self.assertEqual(file.read(), before)
 
     def test_node_durations_without_durations_is_a_usage_error(self):
         result = shardtap("merge", "--node-durations", "x.json", "node-0.tap")

@@ -17,6 +17,7 @@ struct Point {
     std::string name;
     bool ok = true;
     shardtap::TapDirective directive = shardtap::TapDirective::none;
+    std::string class_name;  // a TEST_CASE_METHOD's class
 };
 
 struct Node {
@@ -29,9 +30,16 @@ struct Node {
     bool header = true;
 };
 
+// As the reporter writes it: the plan on line 2 (tappy accepts it only there or last), the
+// header after it, the points, the elapsed time last.
 inline std::string tap_text(Node const& node) {
     shardtap::TapEncoder tap;
     std::string out(tap.version());
+    if (node.points.empty()) {
+        out += tap.skip_all("no test cases on this node");
+    } else {
+        out += tap.plan(node.points.size());
+    }
     if (node.header) {
         shardtap::TapHeader header;
         header.node_index = node.index;
@@ -41,16 +49,13 @@ inline std::string tap_text(Node const& node) {
         header.suite_size = node.suite_size;
         out += tap.header(header);
     }
-    if (node.points.empty()) {
-        out += tap.skip_all("no test cases on this node");
-    } else {
-        out += tap.plan(node.points.size());
+    for (auto const& point : node.points) {
+        out += tap.point({point.ok, point.name, point.directive, {}, nullptr, point.class_name});
     }
-    for (auto const& point : node.points) out += tap.point({point.ok, point.name, point.directive});
     if (node.header) {
         shardtap::TapHeader end;
         end.elapsed_seconds = node.seconds;
-        out += shardtap::format_tap_header(end);
+        out += tap.header(end);
     }
     return out;
 }

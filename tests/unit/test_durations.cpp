@@ -1,6 +1,7 @@
 #include <shardtap/durations.hpp>
 
 #include "random_suite.hpp"
+#include "temporary_directory.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
@@ -17,32 +18,6 @@ using Catch::Matchers::ContainsSubstring;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A fresh directory, removed with everything in it at the end of the test case.
-class TemporaryDirectory {
-public:
-    TemporaryDirectory() {
-        std::string pattern = (fs::temp_directory_path() / "shardtap-test.XXXXXX").string();
-        path_ = mkdtemp(pattern.data());
-    }
-    ~TemporaryDirectory() { fs::remove_all(path_); }
-    fs::path const& path() const { return path_; }
-    std::vector<std::string> entries() const {
-        std::vector<std::string> names;
-        for (auto const& entry : fs::directory_iterator(path_)) {
-            names.push_back(entry.path().filename().string());
-        }
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-
-private:
-    fs::path path_;
-};
-
-void put(fs::path const& path, std::string const& text) {
-    std::ofstream(path, std::ios::binary) << text;
-}
 
 std::string file_with(std::string const& entries, std::string const& version = "1",
                       std::string const& format = "\"shardtap-durations\"") {

@@ -79,6 +79,37 @@ TEST_CASE("a test case on two nodes is found") {
     CHECK_THAT(messages(merge), ContainsSubstring("'test 0' on node 0 (node-0.tap) and node 2 (node-2.tap)"));
 }
 
+TEST_CASE("test cases are their name and class: one name on two fixture classes is two test cases") {
+    auto streams = split(names(4), 2);
+    auto with_method = [](std::size_t index, std::vector<Point> methods) {
+        Node node{index, 2, {{"test " + std::to_string(index)}, {"test " + std::to_string(index + 2)}}};
+        node.points.insert(node.points.end(), methods.begin(), methods.end());
+        node.suite_size = 6;
+        return stream(node);
+    };
+    SECTION("different classes on two nodes") {
+        streams[0] = with_method(0, {{"same name", true, TapDirective::none, "FirstFixture"}});
+        streams[1] = with_method(1, {{"same name", true, TapDirective::none, "SecondFixture"}});
+        auto merge = verify_merge(streams);
+        CHECK(merge.problems.empty());
+        CHECK(merge.tests == 6);
+    }
+    SECTION("the same class on two nodes ran twice") {
+        streams[0] = with_method(0, {{"same name", true, TapDirective::none, "FirstFixture"}});
+        streams[1] = with_method(1, {{"same name", true, TapDirective::none, "FirstFixture"}});
+        auto merge = verify_merge(streams);
+        CHECK(kinds(merge) == std::vector{Problem::Kind::ran_twice});
+        CHECK_THAT(messages(merge), ContainsSubstring("1 test case ran on more than one node: 'same name' "
+                                                      "(class FirstFixture) on node 0 (node-0.tap) and "
+                                                      "node 1 (node-1.tap)"));
+    }
+    SECTION("a plain test case and a method of the same name are two test cases") {
+        streams[0] = with_method(0, {{"same name"}});
+        streams[1] = with_method(1, {{"same name", true, TapDirective::none, "FirstFixture"}});
+        CHECK(verify_merge(streams).problems.empty());
+    }
+}
+
 TEST_CASE("a missing node is named") {
     auto streams = split(names(20), 12);
     streams.erase(streams.begin() + 5);

@@ -24,6 +24,16 @@ TEST_CASE("the merged TAP stream holds every node's points, in node order") {
     CHECK_FALSE(merged.bail_out);
 }
 
+TEST_CASE("the merged TAP stream keeps each test case's class") {
+    std::vector<NodeStream> streams{stream(Node{0, 2, {{"same", true, shardtap::TapDirective::none, "First"}}}),
+                                    stream(Node{1, 2, {{"same", false, shardtap::TapDirective::none, "Second"}}})};
+    auto merged = shardtap::read_tap(merged_tap(streams, verify_merge(streams)));
+    REQUIRE(merged.points.size() == 2);
+    CHECK(merged.points[0].class_name == "First");
+    CHECK(merged.points[1].class_name == "Second");
+    CHECK_FALSE(merged.bail_out);
+}
+
 TEST_CASE("a merged stream of a run with problems bails out") {
     auto streams = split(names(7), 3);
     streams.pop_back();
@@ -41,4 +51,23 @@ TEST_CASE("JUnit XML: a suite per node, failures and skips, text escaped") {
     CHECK_THAT(xml, ContainsSubstring("name=\"a &lt;b&gt; &amp; &quot;c&quot;\""));
     CHECK_THAT(xml, ContainsSubstring("<failure message="));
     CHECK_THAT(xml, ContainsSubstring("<skipped message=\"SKIP\"/>"));
+}
+
+TEST_CASE("JUnit XML: what XML 1.0 cannot hold is written as \\xHH, valid UTF-8 is kept") {
+    auto const junit_name = [](std::string const& name) {
+        std::vector<NodeStream> streams{stream(Node{0, 1, {{name}}})};
+        auto const xml = junit_xml(streams, verify_merge(streams));
+        auto const start = xml.find("<testcase name=\"") + 16;
+        return xml.substr(start, xml.find('"', start) - start);
+    };
+    CHECK(junit_name("caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x90\x9b \xc2\x85") == "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x90\x9b \xc2\x85");
+    CHECK(junit_name("overlong \xc0\xaf and \xe0\x80\xaf") == "overlong \\xc0\\xaf and \\xe0\\x80\\xaf");
+    CHECK(junit_name("surrogate \xed\xa0\x80") == "surrogate \\xed\\xa0\\x80");
+    CHECK(junit_name("beyond U+10FFFF \xf5\x80\x80\x80 \xf4\x90\x80\x80") ==
+          "beyond U+10FFFF \\xf5\\x80\\x80\\x80 \\xf4\\x90\\x80\\x80");
+    CHECK(junit_name("noncharacters \xef\xbf\xbe\xef\xbf\xbf") == "noncharacters \\xef\\xbf\\xbe\\xef\\xbf\\xbf");
+    CHECK(junit_name(std::string("controls \x01\x1b\x7f and NUL ") + '\0') ==
+          "controls \\x01\\x1b\\x7f and NUL \\x00");
+    CHECK(junit_name("tab\tline\ncarriage\rreturn") == "tab&#9;line&#10;carriage&#13;return");
+    CHECK(junit_name("cut \xe2\x9c") == "cut \\xe2\\x9c");
 }

@@ -120,3 +120,26 @@ TEST_CASE("Bail out! and comments stay on one line") {
     CHECK(tap.bail_out("SIGSEGV in 'x\ny'") == "Bail out! SIGSEGV in 'x\\ny'\n");
     CHECK(tap.comment("two\nlines") == "# two\\nlines\n");
 }
+
+TEST_CASE("a test case's class follows its point and diagnostics, escaped, on a comment line") {
+    auto const d = failed_check();
+    SECTION("yaml") {
+        TapEncoder tap;
+        std::string const out(tap.point({false, "same name", TapDirective::none, {}, &d, "Fixture<#1>"}));
+        CHECK(out.rfind("not ok 1 - same name\n  ---\n", 0) == 0);
+        std::string const end = "  ...\n# shardtap class: Fixture<\\#1>\n";
+        CHECK(out.substr(out.size() - end.size()) == end);
+    }
+    SECTION("comments") {
+        TapEncoder tap(DiagnosticsStyle::comments);
+        std::string const out(tap.point({false, "same name", TapDirective::none, {}, &d, "A\nB"}));
+        std::string const end = "# ...\n# shardtap class: A\\nB\n";
+        CHECK(out.substr(out.size() - end.size()) == end);
+    }
+    SECTION("no class, no line") {
+        TapEncoder tap;
+        CHECK(tap.point({true, "plain"}) == "ok 1 - plain\n");
+        CHECK(tap.point({true, "method", TapDirective::skip, "off", nullptr, "Fixture"}) ==
+              "ok 2 - method # SKIP off\n# shardtap class: Fixture\n");
+    }
+}

@@ -124,6 +124,46 @@ TEST_CASE("round trip of directives with every kind of reason") {
     }
 }
 
+TEST_CASE("round trip of class names, after the point and after its diagnostics block") {
+    auto const style = GENERATE(DiagnosticsStyle::yaml, DiagnosticsStyle::comments);
+    std::mt19937 rng(7);
+    TapEncoder tap(style);
+    auto const d = rich_diagnostics();
+    std::string out(tap.version());
+    out += tap.plan(200);
+    std::vector<std::string> classes;
+    for (int i = 0; i < 200; ++i) {
+        classes.push_back(i % 5 == 0 ? std::string() : testing::random_bytes(rng, 16));
+        out += tap.point({i % 3 != 0, "same name", TapDirective::none, {}, i % 2 == 0 ? &d : nullptr,
+                          classes.back()});
+    }
+    auto const stream = read_tap(out);
+    REQUIRE(stream.points.size() == classes.size());
+    for (std::size_t i = 0; i < classes.size(); ++i) {
+        CHECK(stream.points[i].description == "same name");
+        CHECK(stream.points[i].class_name == classes[i]);
+        if (i % 2 == 0) {
+            REQUIRE(stream.points[i].diagnostics);
+            CHECK(*stream.points[i].diagnostics == d);
+        } else {
+            CHECK(stream.points[i].diagnostic_lines.empty());
+        }
+    }
+    CHECK(stream.header == TapHeader{});  // class lines are not header fields
+}
+
+TEST_CASE("a class line belongs to the test point right before it") {
+    CHECK(problem_with("1..1\n# shardtap class: A\nok 1 - a\n") ==
+          "line 2: a class line that does not follow a test point: '\\# shardtap class: A'");
+    CHECK(problem_with("1..1\nok 1 - a\n# comment\n# shardtap class: A\n") ==
+          "line 4: a class line that does not follow a test point: '\\# shardtap class: A'");
+    CHECK(problem_with("1..1\nok 1 - a\n# shardtap class: A\n# shardtap class: B\n") ==
+          "line 4: a class line that does not follow a test point: '\\# shardtap class: B'");
+    auto const stream = read_tap("1..2\nok 1 - a\n# shardtap class: A\nok 2 - a\n# shardtap other: x\n");
+    CHECK(stream.points[0].class_name == "A");
+    CHECK(stream.points[1].class_name.empty());
+}
+
 TEST_CASE("an empty node's stream: 1..0 # SKIP") {
     auto const stream = read_tap("TAP version 14\n1..0 # SKIP node 3 of 4 has no test cases\n");
     REQUIRE(stream.plan);
@@ -204,9 +244,30 @@ TEST_CASE("a read error keeps what was read before it") {
     }
 }
 
-TEST_CASE("a file that cannot be read is named in the error") {
-    CHECK_THROWS_WITH(read_tap_file("/nonexistent/node-3.tap"),
-                      "cannot read TAP file '/nonexistent/node-3.tap'");
+TEST_CASE("a stream read while it is written: piece by piece, stopping where read_tap would") {
+    TapStreamReader reader;
+    reader.read("TAP version 14\n1..3\n");
+    CHECK(reader.stream().plan->count == 3);
+    CHECK(reader.stream().points.empty());
+    reader.read("ok 1 - a\nnot ok 2 - b\n  ---\n");
+    CHECK(reader.stream().points.size() == 2);
+    reader.read("  message: \"m\"\n  ...\n# shardtap class: K\n");
+    REQUIRE(reader.stream().points[1].diagnostics);
+    CHECK(reader.stream().points[1].diagnostics->message == "m");
+    CHECK(reader.stream().points[1].class_name == "K");
+    CHECK_FALSE(reader.error());
+    reader.read("garbage\nok 3 - c\n");
+    REQUIRE(reader.error());
+    CHECK(std::string(reader.error()->what()) == "line 9: not a TAP line: 'garbage'");
+    CHECK(reader.stream().points.size() == 2);  // nothing after the rejected line
+    reader.read("ok 3 - c\n");
+    CHECK(reader.stream().points.size() == 2);
+
+    TapStreamReader crashed;
+    crashed.read("1..2\nnot ok 1 - a\nBail out! SIGSEGV\nok 2 - b\n");
+    CHECK(crashed.stream().bail_out);
+    CHECK(crashed.stream().points.size() == 1);
+    CHECK_FALSE(crashed.error());
 }
 
 TEST_CASE("CRLF line ends are read like LF") {

@@ -5,7 +5,9 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
 
+#include <cstdint>
 #include <random>
+#include <utility>
 
 using namespace shardtap;
 
@@ -86,4 +88,27 @@ TEST_CASE("reading a double-quoted scalar accepts YAML's escapes and rejects mal
     CHECK(read_yaml_quoted(R"("bad \q escape")", value) == 0);
     CHECK(read_yaml_quoted(R"('single')", value) == 0);
     CHECK(read_yaml_quoted(R"("\ud800")", value) == 0);
+}
+
+TEST_CASE("decoding UTF-8: well-formed sequences only") {
+    auto const decoded = [](std::string const& text) {
+        auto const c = decode_utf8(text, 0);
+        return std::pair<std::uint32_t, std::size_t>(c.value, c.length);
+    };
+    using Decoded = std::pair<std::uint32_t, std::size_t>;
+    CHECK(decoded("a") == Decoded{'a', 1});
+    CHECK(decoded(std::string(1, '\0')) == Decoded{0, 1});
+    CHECK(decoded("\xc3\xa9") == Decoded{0xe9, 2});
+    CHECK(decoded("\xe2\x9c\x93") == Decoded{0x2713, 3});
+    CHECK(decoded("\xf0\x9f\x90\x9b") == Decoded{0x1f41b, 4});
+    CHECK(decoded("\xf4\x8f\xbf\xbf") == Decoded{0x10ffff, 4});
+    CHECK(decoded("\xef\xbf\xbf") == Decoded{0xffff, 3});  // well-formed, though no XML character
+    for (std::string bad : {"\x80", "\xbf", "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xf0\x80\x80\x80",
+                            "\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+                            "\xf7\xbf\xbf\xbf", "\xf8\x88\x80\x80\x80", "\xff", "\xc3", "\xe2\x9c", "\xc3\x41"}) {
+        CAPTURE(escape_text(bad));
+        CHECK(decode_utf8(bad, 0).length == 0);
+    }
+    CHECK(decode_utf8("ab", 2).length == 0);  // past the end
+    CHECK(decode_utf8("a\xc3\xa9", 1).length == 2);
 }

@@ -158,7 +158,8 @@ std::string usage_text(std::string const& topic) {
         "  node bailed out or cut short, no test case on two nodes. Prints a summary per\n"
         "  node; --tap writes one merged TAP stream, --junit a JUnit XML file, --durations\n"
         "  updates FILE with the nodes' durations files (a test case recorded now takes its\n"
-        "  new time; the others keep theirs; the order of the files does not matter).\n";
+        "  new time; the others keep theirs; the order of the files does not matter; a node\n"
+        "  file that does not exist, as after a crash, is left out with a warning).\n";
     std::string const statuses =
         "Exit status: 0 all passed and verified; 1 some test failed; 2 the nodes' results\n"
         "do not add up (a node missing, crashed, bailed out or cut short, a test run twice,\n"

@@ -1,48 +1,47 @@
 #include "merged_outputs.hpp"
 
+#include <shardtap/tap_text.hpp>
+
 #include <fmt/format.h>
+
+#include <cstdint>
 
 namespace shardtap::tools {
 
 namespace {
 
-// Length of the well-formed UTF-8 sequence at text[i], or 0.
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-    auto const byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xe ? 3
-                       : (byte >> 3) == 0x1e ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 0;
-    }
-    return length;
+// A character XML 1.0 allows in a document (its Char production), markup aside. Tab, line feed
+// and carriage return are among them but are written as references (attribute values would
+// have them normalised to spaces); DEL is allowed but written escaped, as in TAP text.
+bool xml_char(std::uint32_t cp) {
+    return (cp >= 0x20 && cp != 0x7f && cp < 0xd800) || (cp >= 0xe000 && cp <= 0xfffd) ||
+           (cp >= 0x10000 && cp <= 0x10ffff);
 }
 
-// Text for an XML 1.0 attribute or element: markup escaped; bytes XML cannot hold (control
-// characters, broken UTF-8) written as \xHH.
+// Text for an XML 1.0 attribute or element: markup escaped; what XML cannot hold (control
+// characters, U+FFFE/U+FFFF, bytes that are not UTF-8) written as \xHH per byte.
 std::string xml(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
-        char const c = text[i];
-        auto const byte = static_cast<unsigned char>(c);
-        switch (c) {
+        switch (text[i]) {
             case '&': out += "&amp;"; ++i; continue;
             case '<': out += "&lt;"; ++i; continue;
             case '>': out += "&gt;"; ++i; continue;
             case '"': out += "&quot;"; ++i; continue;
             case '\'': out += "&apos;"; ++i; continue;
             case '\n': out += "&#10;"; ++i; continue;
+            case '\r': out += "&#13;"; ++i; continue;
             case '\t': out += "&#9;"; ++i; continue;
             default: break;
         }
-        std::size_t const length = utf8_length(text, i);
-        if (length == 0 || (byte < 0x20) || byte == 0x7f) {
-            out += fmt::format("\\x{:02x}", byte);
+        auto const character = decode_utf8(text, i);
+        if (character.length == 0 || !xml_char(character.value)) {
+            out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));  // byte by byte
             ++i;
         } else {
-            out.append(text, i, length);
-            i += length;
+            out.append(text, i, character.length);
+            i += character.length;
         }
     }
     return out;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace shardtap::tools {
 namespace {
@@ -173,19 +174,25 @@ private:
     }
 
     void check_test_cases() {
-        std::map<std::string, std::vector<std::size_t>> nodes_of;  // name -> positions in nodes_
+        // A test case is its name and class: Catch2 allows one name on several classes.
+        using Identity = std::pair<std::string, std::string>;
+        std::map<Identity, std::vector<std::size_t>> nodes_of;  // -> positions in nodes_
         for (std::size_t n = 0; n < nodes_.size(); ++n) {
-            std::set<std::string> seen_here;
+            std::set<Identity> seen_here;
             for (auto const& point : nodes_[n].stream.points) {
-                if (seen_here.insert(point.description).second) nodes_of[point.description].push_back(n);
+                Identity identity{point.description, point.class_name};
+                if (seen_here.insert(identity).second) nodes_of[identity].push_back(n);
             }
         }
         std::vector<std::string> twice;
-        for (auto const& [name, where] : nodes_of) {
+        for (auto const& [identity, where] : nodes_of) {
             if (where.size() < 2) continue;
             std::vector<std::string> labels;
             for (auto n : where) labels.push_back(node_label(nodes_[n]));
-            twice.push_back(fmt::format("'{}' on {}", name, fmt::join(labels, " and ")));
+            auto const& [name, class_name] = identity;
+            twice.push_back(fmt::format("'{}'{} on {}", name,
+                                        class_name.empty() ? "" : fmt::format(" (class {})", class_name),
+                                        fmt::join(labels, " and ")));
         }
         if (!twice.empty()) {
             problem(Problem::Kind::ran_twice,

@@ -58,8 +58,8 @@ struct MergeResult {
 };
 
 // Checks the streams against each other. A single stream without a node header is a whole
-// run on one node. Test cases are told apart by name: two that share a name (TEST_CASE_METHOD
-// on two fixture classes) count as one test case run twice when they land on different nodes.
+// run on one node. A test case is its name and class (TapPoint::class_name), so two that share
+// a name (TEST_CASE_METHOD on two fixture classes) are two test cases, wherever they run.
 MergeResult verify_merge(std::vector<NodeStream> const& nodes);
 
 }  // namespace shardtap::tools

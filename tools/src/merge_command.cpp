@@ -5,29 +5,16 @@
 #include "merged_outputs.hpp"
 #include "summary.hpp"
 
+#include <shardtap/read_file.hpp>
+
 #include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 
 namespace shardtap::tools {
 namespace {
-
-std::optional<std::string> read_file(std::string const& path, std::string& error) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-        error = std::strerror(errno);
-        return std::nullopt;
-    }
-    std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    if (file.bad()) {
-        error = "read error";
-        return std::nullopt;
-    }
-    return text;
-}
 
 // Writes `text` to `path` whole, or says why not.
 bool write_file(std::string const& path, std::string const& text, char const* what) {
@@ -71,14 +58,12 @@ int merge_command(MergeOptions const& options) {
     std::vector<NodeStream> streams;
     bool unreadable = false;
     for (auto const& path : options.files) {
-        std::string error;
-        auto text = read_file(path, error);
-        if (!text) {
-            fmt::print(stderr, "shardtap: merge: cannot read '{}': {}\n", path, error);
+        try {
+            streams.push_back(read_node_stream(path, read_file(path)));
+        } catch (FileReadError const& error) {
+            fmt::print(stderr, "shardtap: merge: {}\n", error.what());
             unreadable = true;
-            continue;
         }
-        streams.push_back(read_node_stream(path, *text));
     }
     if (unreadable) return exit_no_input;
     return finish_merge(streams, options.outputs, std::nullopt);

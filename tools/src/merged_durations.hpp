@@ -8,9 +8,11 @@
 
 namespace shardtap::tools {
 
-// Updates `path` (created when missing) with the durations in `node_files`, atomically.
-// Prints one line on stderr on failure; returns exit_ok, exit_bad_input (a malformed file),
-// exit_no_input (a node file missing or unreadable) or exit_cannot_create.
+// Updates `path` (created when missing) with the durations in `node_files`, atomically. A node
+// file that does not exist (the node crashed) is left out with one warning line on stderr: its
+// test cases keep their entries in `path`. Returns exit_ok, exit_bad_input (a file that exists
+// but cannot be read or is malformed: `path` is left as it was, one line on stderr says why)
+// or exit_cannot_create.
 ExitStatus update_durations(std::string const& path, std::vector<std::string> const& node_files);
 
 }  // namespace shardtap::tools

@@ -22,14 +22,18 @@ Candidate inspect(std::string const& path) {
     return ::access(path.c_str(), X_OK) == 0 ? Candidate::executable : Candidate::not_executable;
 }
 
+// "NAME=" of an environment entry "NAME=value".
+std::string_view name_of(std::string_view entry) { return entry.substr(0, entry.find('=') + 1); }
+
 bool overridden(std::string_view entry, std::vector<std::string> const& settings) {
     for (auto const& setting : settings) {
-        if (entry.substr(0, entry.find('=') + 1) == setting.substr(0, setting.find('=') + 1)) {
-            return true;
-        }
+        if (name_of(entry) == name_of(setting)) return true;
     }
     return false;
 }
+
+// A file each node would write: inherited, every node would write the same one.
+bool per_node(std::string_view entry) { return name_of(entry) == "SHARDTAP_DURATIONS_OUT="; }
 
 std::vector<char*> pointers(std::vector<std::string> const& strings) {
     std::vector<char*> result;
@@ -82,7 +86,7 @@ std::vector<std::string> node_environment(char const* const* environment, std::s
     if (durations_out) settings.push_back("SHARDTAP_DURATIONS_OUT=" + *durations_out);
     std::vector<std::string> result;
     for (auto entry = environment; entry && *entry; ++entry) {
-        if (!overridden(*entry, settings)) result.emplace_back(*entry);
+        if (!overridden(*entry, settings) && !per_node(*entry)) result.emplace_back(*entry);
     }
     result.insert(result.end(), settings.begin(), settings.end());
     return result;

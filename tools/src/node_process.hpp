@@ -33,6 +33,7 @@ std::string resolve_command(std::string const& name, std::string const& path_var
 // This process's environment with node `index` of `total` set, for shardtap
 // (SHARDTAP_NODE_TOTAL/INDEX, which win over any CI's variables) and for tools that read
 // Heroku CI's CI_NODE_TOTAL/INDEX), and SHARDTAP_DURATIONS_OUT when `durations_out` is given.
+// An inherited SHARDTAP_DURATIONS_OUT is never passed on: every node would write that one file.
 std::vector<std::string> node_environment(char const* const* environment, std::size_t index,
                                           std::size_t total,
                                           std::optional<std::string> const& durations_out = {});

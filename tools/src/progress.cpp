@@ -1,31 +1,20 @@
 #include "progress.hpp"
 
-#include <shardtap/tap_reader.hpp>
+#include <shardtap/read_file.hpp>
 
 #include <fmt/format.h>
 
-#include <fstream>
 
 namespace shardtap::tools {
-namespace {
 
-NodeProgress count(TapStream const& stream) {
-    NodeProgress progress;
-    progress.finished = stream.points.size();
-    for (auto const& point : stream.points) progress.failed += point.failed() ? 1 : 0;
-    if (stream.plan && stream.plan->before_points) progress.planned = stream.plan->count;
-    return progress;
-}
-
-}  // namespace
-
-NodeProgress read_progress(std::string_view text_so_far) {
-    if (text_so_far.empty()) return {};
-    try {
-        return count(read_tap(text_so_far));
-    } catch (TapReadError const& unfinished) {
-        return count(unfinished.partial());
+void ProgressReader::read(std::string_view new_complete_lines) {
+    reader_.read(new_complete_lines);
+    auto const& stream = reader_.stream();
+    for (std::size_t i = progress_.finished; i < stream.points.size(); ++i) {
+        progress_.failed += stream.points[i].failed() ? 1 : 0;
     }
+    progress_.finished = stream.points.size();
+    if (stream.plan && stream.plan->before_points) progress_.planned = stream.plan->count;
 }
 
 std::string format_progress(std::vector<NodeProgress> const& nodes, std::size_t running,
@@ -47,21 +36,19 @@ std::string format_progress(std::vector<NodeProgress> const& nodes, std::size_t 
 }
 
 bool GrowingFile::refresh() {
-    std::ifstream file(path_, std::ios::binary);
-    if (!file) return false;
-    file.seekg(static_cast<std::streamoff>(text_.size()));
-    std::string added((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    if (added.empty()) return false;
-    text_ += added;
-    auto const newline = text_.rfind('\n');
-    auto const complete = newline == std::string::npos ? 0 : newline + 1;
-    bool const grew = complete != complete_;
-    complete_ = complete;
-    return grew;
-}
-
-std::string_view GrowingFile::complete_lines() const {
-    return std::string_view(text_).substr(0, complete_);
+    std::string added;
+    try {
+        added = read_file(path_, read_);
+    } catch (FileReadError const&) {
+        return false;  // not there yet
+    }
+    read_ += added.size();
+    partial_ += added;
+    auto const newline = partial_.rfind('\n');
+    if (newline == std::string::npos) return false;
+    new_lines_.assign(partial_, 0, newline + 1);
+    partial_.erase(0, newline + 1);
+    return true;
 }
 
 void ProgressDisplay::show(std::string const& line, double elapsed_seconds) {

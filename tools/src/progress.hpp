@@ -1,6 +1,8 @@
 #pragma once
 // Live progress of running nodes, read from their TAP files as they grow.
 
+#include <shardtap/tap_reader.hpp>
+
 #include <cstddef>
 #include <cstdio>
 #include <optional>
@@ -17,9 +19,18 @@ struct NodeProgress {
     std::optional<std::size_t> planned;  // once the plan line is out
 };
 
-// Reads the complete lines of a stream still being written, with the project's TAP reader
-// (everything before the point where it stops is kept). Pure.
-NodeProgress read_progress(std::string_view text_so_far);
+// Counts a node's stream as it grows: each piece of new complete lines is read once, with the
+// project's TAP reader (TapStreamReader: what comes after a line it rejects is not counted),
+// so following a stream costs its length, not its length times the number of looks. Pure.
+class ProgressReader {
+public:
+    void read(std::string_view new_complete_lines);
+    NodeProgress const& progress() const { return progress_; }
+
+private:
+    TapStreamReader reader_;
+    NodeProgress progress_;
+};
 
 // "12/20 tests finished, 1 failed, 7 of 12 nodes running, 3.4 s". Pure.
 std::string format_progress(std::vector<NodeProgress> const& nodes, std::size_t running,
@@ -29,14 +40,15 @@ std::string format_progress(std::vector<NodeProgress> const& nodes, std::size_t 
 class GrowingFile {
 public:
     explicit GrowingFile(std::string path) : path_(std::move(path)) {}
-    // True when complete lines were added since the last call.
+    // True when complete lines were added since the last call; new_lines() holds them.
     bool refresh();
-    std::string_view complete_lines() const;
+    std::string_view new_lines() const { return new_lines_; }
 
 private:
     std::string path_;
-    std::string text_;
-    std::size_t complete_ = 0;  // length of text_ up to its last newline
+    std::size_t read_ = 0;   // bytes of the file read so far
+    std::string partial_;    // the last line read, until its newline arrives
+    std::string new_lines_;
 };
 
 // Shows progress on a stream: on a terminal one line redrawn in place; otherwise a plain line

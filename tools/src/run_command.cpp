@@ -3,6 +3,8 @@
 #include "node_process.hpp"
 #include "progress.hpp"
 
+#include <shardtap/read_file.hpp>
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -10,8 +12,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <thread>
 #include <signal.h>
@@ -50,9 +50,15 @@ std::string output_directory(std::optional<std::string> const& requested) {
     return pattern;
 }
 
-std::string read_whole(std::string const& path) {
-    std::ifstream file(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+// A node's stream file; one that cannot be read is a stream cut short before its first line.
+NodeStream read_node_file(std::string const& path) {
+    try {
+        return read_node_stream(path, read_file(path));
+    } catch (FileReadError const& error) {
+        auto node = read_node_stream(path, "");
+        node.problem = error.what();
+        return node;
+    }
 }
 
 }  // namespace
@@ -79,6 +85,9 @@ int run_command(RunOptions const& options) {
         if (outputs.durations) {
             outputs.node_durations.push_back(
                 fmt::format("{}/node-{:0{}}.durations.json", directory, i, width));
+            // An earlier run's file in --out DIR would pass for this run's if the node dies.
+            std::error_code ignored;
+            std::filesystem::remove(outputs.node_durations.back(), ignored);
         }
     }
 
@@ -106,13 +115,17 @@ int run_command(RunOptions const& options) {
 
     ProgressDisplay display(stderr, ::isatty(STDERR_FILENO) == 1);
     std::vector<GrowingFile> files(tap_files.begin(), tap_files.end());
+    std::vector<ProgressReader> readers(total);
     std::vector<NodeProgress> progress(total);
     std::size_t running = total;
     auto look = [&] {
         running = 0;
         for (std::size_t i = 0; i < total; ++i) {
             if (!nodes[i]->poll()) ++running;
-            if (files[i].refresh()) progress[i] = read_progress(files[i].complete_lines());
+            if (files[i].refresh()) {
+                readers[i].read(files[i].new_lines());
+                progress[i] = readers[i].progress();
+            }
         }
     };
     for (look(); running > 0; look()) {
@@ -125,7 +138,7 @@ int run_command(RunOptions const& options) {
 
     std::vector<NodeStream> streams;
     for (std::size_t i = 0; i < total; ++i) {
-        streams.push_back(read_node_stream(tap_files[i], read_whole(tap_files[i])));
+        streams.push_back(read_node_file(tap_files[i]));
         streams.back().exit = nodes[i]->exit();
     }
     int const status = finish_merge(streams, outputs, wall);

@@ -58,6 +58,7 @@ struct TapPointView {
     TapDirective directive = TapDirective::none;
     std::string_view reason;  // the directive's reason
     TapDiagnostics const* diagnostics = nullptr;  // nullptr or empty: no block
+    std::string_view class_name;  // Catch2's class of a TEST_CASE_METHOD; empty: none
 };
 
 class TapEncoder {
@@ -69,7 +70,8 @@ public:
     std::string_view header(TapHeader const& header);     // "# shardtap ..." lines
     std::string_view plan(std::size_t count);             // "1..N", before the first point
     std::string_view skip_all(std::string_view reason);   // "1..0 # SKIP reason": nothing to run
-    std::string_view point(TapPointView const& point);    // "ok N - ...", then its diagnostics
+    std::string_view point(TapPointView const& point);    // "ok N - ...", its diagnostics,
+                                                          // then its class line
     std::string_view final_plan();                        // "1..N" after the last point, when
                                                           // plan() was not called
     std::string_view bail_out(std::string_view reason);   // "Bail out! reason"
@@ -86,6 +88,18 @@ private:
     std::size_t m_points = 0;
     std::optional<std::size_t> m_planned;
 };
+
+// A test case's class, on a comment line right after its test point and diagnostics block:
+//
+//     ok 7 - same name, two fixtures
+//     # shardtap class: SecondFixture
+//
+// Descriptions stay the test case names; the name and this line together tell apart the test
+// cases Catch2 allows to share a name (TEST_CASE_METHOD on different classes).
+inline constexpr std::string_view tap_class_prefix = "# shardtap class: ";
+
+// The class line alone (nothing for an empty class name), as TapEncoder::point writes it.
+void append_tap_class(std::string& out, std::string_view class_name);
 
 // The diagnostics block alone (with its `---` and `...` lines, each prefixed by two spaces
 // or by "# "), as TapEncoder::point writes it.

@@ -1,7 +1,8 @@
 #pragma once
 // Reading a TAP stream back: what the shardtap command merges, and what the tests check the
 // reporter's output with. Reads TAP 12-14 without subtests; knows the shardtap header fields
-// (tap_header.hpp) and shardtap's own diagnostics blocks, and keeps any other YAML as lines.
+// (tap_header.hpp), shardtap's own diagnostics blocks and class lines (tap_encoder.hpp), and
+// keeps any other YAML as lines.
 //
 //     auto stream = read_tap(text);        // throws TapReadError on malformed input
 //     for (auto const& point : stream.points) if (point.failed()) ...
@@ -11,6 +12,7 @@
 #include <shardtap/tap_header.hpp>
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -25,6 +27,7 @@ struct TapPoint {
     std::string description;  // unescaped
     TapDirective directive = TapDirective::none;
     std::string reason;       // the directive's reason, unescaped
+    std::string class_name;   // from its `# shardtap class:` line, unescaped; empty: none
     // The diagnostics block's lines between `---` and `...`, without the two-space or "# "
     // prefix; and the same block understood, when it is in shardtap's own form.
     std::vector<std::string> diagnostic_lines;
@@ -72,11 +75,33 @@ private:
 
 // Reads a whole stream. Besides lines that are not TAP, it rejects a stream that ends before
 // its plan is fulfilled (or without any plan) unless it bailed out, a diagnostics block left
-// open, points out of sequence or beyond the plan, and a malformed shardtap header field.
+// open, points out of sequence or beyond the plan, a malformed shardtap header field, and a
+// class line that does not follow a test point (or its diagnostics block) directly.
 TapStream read_tap(std::string_view text);
 
-// Reads the file at `path`; a file that cannot be read throws std::runtime_error naming it.
-TapStream read_tap_file(std::string const& path);
+// Reads a stream while it is being written, each piece of it once: give read() the stream's
+// lines in order, a piece of whole lines at a time (each piece ending with a newline). It reads
+// them as read_tap does, keeping what it read, and stops at `Bail out!` or at the first line
+// read_tap would reject (error() then says why). It does not check that the stream is complete.
+//
+//     TapStreamReader reader;
+//     reader.read("TAP version 14\n1..2\n");
+//     reader.read("ok 1 - a\n");              // reader.stream().points.size() == 1
+class TapStreamReader {
+public:
+    TapStreamReader();
+    ~TapStreamReader();
+    TapStreamReader(TapStreamReader&&) noexcept;
+    TapStreamReader& operator=(TapStreamReader&&) noexcept;
+
+    void read(std::string_view lines);
+    TapStream const& stream() const;     // everything read so far
+    TapReadError const* error() const;   // the line it stopped at, or nullptr
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
 
 // Reads one shardtap diagnostics block (lines without their prefix, between `---` and `...`);
 // nullopt when the lines are not in that form.

@@ -3,6 +3,8 @@
 // double-quoted YAML strings for diagnostics. Both directions live here so the encoder and the
 // reader cannot drift apart.
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,17 @@ std::string escape_text(std::string_view text);
 // The inverse of escape_text, exact for every byte string. A backslash before anything else
 // is literal, as TAP 14 says.
 std::string unescape_text(std::string_view escaped);
+
+// One character of UTF-8 text: its code point and how many bytes it takes.
+struct CodePoint {
+    std::uint32_t value = 0;
+    std::size_t length = 0;  // 0: not a well-formed UTF-8 sequence
+};
+
+// The character at text[at]: a well-formed UTF-8 sequence (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or length 0 for a byte that does not start one. The
+// escaping here and the shardtap command's XML share it.
+CodePoint decode_utf8(std::string_view text, std::size_t at);
 
 // A double-quoted YAML 1.2 scalar: `"`, `\`, control and non-printable characters escaped
 // (`\n`, `\t`, `\xHH`, `\uHHHH`). A byte that is not UTF-8 is written `\xHH`: valid YAML
