@@ -70,6 +70,8 @@ TapHeader header_of(Catch::IConfig const* config) {
             header.strategy = std::string(to_string(applied->strategy));
             header.fingerprint = applied->fingerprint;
             header.suite_size = applied->candidates;
+            header.predicted_seconds = applied->predicted_seconds;
+            header.heaviest_node_seconds = applied->heaviest_predicted_seconds;
         }
     } else if (config) {  // no shardtap selection: Catch2's own --shard-* decided
         header.node_index = config->shardIndex();
