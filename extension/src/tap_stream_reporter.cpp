@@ -18,7 +18,7 @@
 namespace shardtap {
 namespace {
 
-// More captured output than this per stream and test case is cut to its end.
+// More captured output than this per stream and test case is cut to its end (output_tail).
 constexpr std::size_t output_limit = 64 * 1024;
 
 DiagnosticsStyle diagnostics_option(std::map<std::string, std::string> const& options) {
@@ -240,8 +240,9 @@ void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
     if (!point.ok) {
         diagnostics.duration_ms = milliseconds_since(m_test_start);
         diagnostics.failures = std::move(m_failures);
-        diagnostics.stdout_text = stats.stdOut.substr(0, output_limit) + output.out;
-        diagnostics.stderr_text = stats.stdErr.substr(0, output_limit) + output.err;
+        // Catch2's capture (stream in a file) or ours (on stdout): only one of each is set.
+        diagnostics.stdout_text = output_tail(stats.stdOut, output_limit) + output.out;
+        diagnostics.stderr_text = output_tail(stats.stdErr, output_limit) + output.err;
         point.diagnostics = &diagnostics;
     }
     put(m_tap.point(point));

@@ -193,6 +193,28 @@ class OrdinaryCasesTest(StreamChecks):
         self.assertEqual(self.point("output starting with NUL bytes, then fails")[1]["stdout"],
                          "\0" * 9 + "after NUL bytes\n")
 
+    def test_long_output_keeps_its_end_whoever_captured_it(self):
+        # On stdout the reporter captures file descriptors 1 and 2; into a file, Catch2 captures
+        # std::cout and std::cerr. Either way a failed point keeps the last 64 KiB.
+        on_stdout, _ = tap_stream("[long-output]")
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "node.tap")
+            run(CASES, "-r", f"tap-stream::out={path}", "[long-output]")
+            with open(path, "rb") as file:
+                in_file = file.read()
+        (from_fds,) = tap_parser(on_stdout).diagnostics
+        (from_catch2,) = tap_parser(in_file).diagnostics
+        kept = 64 * 1024
+        written = {"stdout": len("first line\n") + 700 * 100 + len("last line\n"),
+                   "stderr": len("first error\n") + 70000 + len("\nlast error\n")}
+        for key, last in (("stdout", "y\nlast line\n"), ("stderr", "e\nlast error\n")):
+            with self.subTest(key=key):
+                note = f"[{written[key] - kept} bytes of output left out]\n"
+                self.assertEqual(from_fds[key], from_catch2[key])
+                self.assertTrue(from_fds[key].startswith(note), from_fds[key][:80])
+                self.assertTrue(from_fds[key].endswith(last))
+                self.assertEqual(len(from_fds[key]), len(note) + kept)
+
     def test_names_with_every_special_character(self):
         stream, _ = tap_stream("[names]")
         self.assert_valid(stream, catch2_counts("[names]"), planned=22)
