@@ -44,9 +44,14 @@ DiagnosticsStyle diagnostics_option(std::map<std::string, std::string> const& op
     return style;
 }
 
-// The test cases Catch2 will run, counted before it builds its own list (testRunStarting
-// comes first): its filter, then its --shard-* split, exactly as its TestGroup does.
+// The test cases Catch2 will run. After shardtap's split, the node's share: apply_selection
+// hid every other test case. Otherwise (no split, or a binary without shardtap's selection)
+// counted before Catch2 builds its own list (testRunStarting comes first): its filter, then
+// its --shard-* split, exactly as its TestGroup does.
 std::optional<std::size_t> planned_test_cases(Catch::IConfig const* config) {
+    if (auto const& applied = applied_selection(); applied && !applied->fingerprint.empty()) {
+        return applied->selected;
+    }
     if (!config) return std::nullopt;
     try {
         auto const& all = Catch::getRegistryHub().getTestCaseRegistry().getAllTests();
@@ -146,6 +151,14 @@ void TapStreamReporter::testRunStarting(Catch::TestRunInfo const& info) {
     m_state = State::running;
     watch_crashes(*this);
 
+    try {
+        write_start();
+    } catch (std::exception const& error) {
+        bail_out(error.what());
+    }
+}
+
+void TapStreamReporter::write_start() {
     // The plan right after the version line, the header after it: tappy accepts a plan only
     // there or on the very last line. One write: the first is never held back.
     std::string start(m_tap.version());
@@ -164,7 +177,17 @@ void TapStreamReporter::testRunStarting(Catch::TestRunInfo const& info) {
     put(start);
 }
 
+void TapStreamReporter::bail_out(std::string_view reason) noexcept {
+    if (m_bailed_out) return;
+    try {
+        put(m_tap.bail_out(reason));
+    } catch (...) {  // no memory even for that: the short plan still tells a consumer
+    }
+    m_bailed_out = true;  // nothing more after it: consumers stop reading at Bail out!
+}
+
 void TapStreamReporter::put(std::string_view lines) {
+    if (m_bailed_out) return;
     if (m_fatal_error) {
         m_sink.write_after_crash(lines);  // inside Catch2's signal handler
     } else {
@@ -207,6 +230,17 @@ void TapStreamReporter::assertionEnded(Catch::AssertionStats const& stats) {
 }
 
 void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
+    // The encoder refuses what would make an invalid stream (a test point beyond the plan): the
+    // stream then ends with the reason, and the run goes on as Catch2 decides.
+    try {
+        write_test_point(stats);
+    } catch (std::exception const& error) {
+        bail_out(error.what());
+        StreamingReporterBase::testCaseEnded(stats);
+    }
+}
+
+void TapStreamReporter::write_test_point(Catch::TestCaseStats const& stats) {
     if (!m_in_test) return;
     m_in_test = false;
     auto const& info = *stats.testInfo;
@@ -254,7 +288,11 @@ void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
     point.description = info.name;
     point.directive = TapDirective::skip;
     point.reason = "not run: the run was aborted (-x/--abort)";
-    put(m_tap.point(point));
+    try {
+        put(m_tap.point(point));
+    } catch (std::exception const& error) {
+        bail_out(error.what());
+    }
 }
 
 void TapStreamReporter::fatalErrorEncountered(Catch::StringRef error) {
@@ -284,26 +322,38 @@ void TapStreamReporter::testRunEnded(Catch::TestRunStats const& stats) {
         m_capture.stop(false);
         return;
     }
-    TapHeader end;
-    end.elapsed_seconds = milliseconds_since(m_run_start) / 1000.0;
-    std::string lines(m_tap.header(end));
-    if (!m_tap.has_plan()) {
-        lines += m_tap.final_plan();  // the very last line
-    } else if (m_planned && m_tap.points_written() < *m_planned) {
-        lines += m_tap.bail_out(fmt::format("the run ended after {} of the {} planned test cases",
-                                            m_tap.points_written(), *m_planned));
+    end_stream();
+    StreamingReporterBase::testRunEnded(stats);
+}
+
+void TapStreamReporter::end_stream() noexcept {
+    try {
+        TapHeader end;
+        end.elapsed_seconds = milliseconds_since(m_run_start) / 1000.0;
+        std::string lines(m_tap.header(end));
+        if (!m_tap.has_plan()) {
+            lines += m_tap.final_plan();  // the very last line
+        } else if (m_planned && m_tap.points_written() < *m_planned) {
+            lines += m_tap.bail_out(fmt::format("the run ended after {} of the {} planned test cases",
+                                                m_tap.points_written(), *m_planned));
+        }
+        put(lines);
+    } catch (std::exception const& error) {
+        bail_out(error.what());
     }
-    put(lines);
     m_sink.stop();
     m_capture.stop();
     m_sink.use_descriptor(-1);
-    StreamingReporterBase::testRunEnded(stats);
 }
 
 void TapStreamReporter::on_crash(char const* reason, char const* reason_yaml) noexcept {
     if (m_state != State::running) return;
     m_state = State::finished;
     m_sink.flush_after_crash();
+    if (m_bailed_out) {  // the stream has ended already
+        m_capture.stop(false);
+        return;
+    }
     std::string_view const prefix = m_style == DiagnosticsStyle::yaml ? "  " : "# ";
     if (m_in_test) {
         for (std::string_view piece : {std::string_view(m_crash_point), prefix, std::string_view("---\n"),

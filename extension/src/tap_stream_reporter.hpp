@@ -11,6 +11,7 @@
 
 #include <catch2/reporters/catch_reporter_streaming_base.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -41,7 +42,13 @@ private:
     enum class State { before_run, running, finished };
 
     void on_crash(char const* reason, char const* reason_yaml) noexcept override;
-    void put(std::string_view lines);
+    void write_start();
+    void write_test_point(Catch::TestCaseStats const& stats);
+    void put(std::string_view lines);  // nothing after a Bail out!
+    void bail_out(std::string_view reason) noexcept;
+    // The end of a run not cut short by a crash: the last lines, all of them written, the file
+    // descriptors back.
+    void end_stream() noexcept;
 
     DiagnosticsStyle m_style;
     TapEncoder m_tap;
@@ -49,6 +56,7 @@ private:
     OutputCapture m_capture;
     bool m_capture_wanted = false;
     State m_state = State::before_run;
+    std::atomic<bool> m_bailed_out{false};
     std::optional<std::size_t> m_planned;
     std::chrono::steady_clock::time_point m_run_start;
 

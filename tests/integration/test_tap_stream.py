@@ -405,6 +405,23 @@ class ReporterOptionsTest(StreamChecks):
         self.assertIn(f"\n1..{expected}\n".encode(), result.stdout)
         self.assertEqual(result.stdout.count(b"\nok "), expected)
 
+    def test_a_test_point_beyond_the_plan_bails_out_instead_of_ending_the_run(self):
+        # A test case registered after the split runs on top of the node's share, whose size
+        # is the plan: the encoder refuses the extra point, and the stream says why.
+        late = fixture("fixture_late_registration")
+        env = {"SHARDTAP_NODE_TOTAL": 2, "SHARDTAP_NODE_INDEX": 0}
+        result = run(late, "-r", "tap-stream", "--order", "decl", env=env)
+        share = int(re.search(rb": (\d+) of \d+ test cases", result.stderr).group(1))
+        text = lines(result.stdout)
+        self.assertEqual(text[1], f"1..{share}")
+        self.assertEqual(text[-2], f"Bail out! TapEncoder: test point {share + 1} is beyond the plan 1..{share}",
+                         result.stderr)
+        self.assertEqual(text[-1], "")  # nothing after it
+        self.assertEqual(len([l for l in text if l.startswith("ok ")]), share)
+        self.assertNotIn(b"beyond the plan", result.stderr)  # the exception did not escape
+        self.assert_valid(result.stdout, {"passed": share, "failed": 0, "skipped": 0, "todo": 0},
+                          planned=share, bail_out="beyond the plan")
+
     def test_to_a_file_alongside_other_reporters(self):
         with tempfile.TemporaryDirectory() as directory:
             tap, junit = os.path.join(directory, "node.tap"), os.path.join(directory, "junit.xml")
