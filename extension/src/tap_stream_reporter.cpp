@@ -135,7 +135,12 @@ TapStreamReporter::TapStreamReporter(Catch::ReporterConfig&& config)
 }
 
 TapStreamReporter::~TapStreamReporter() {
-    if (m_state == State::running) unwatch_crashes(*this);
+    if (m_state != State::running) return;
+    // testRunEnded never came: Catch2 gave up on the run (e.g. another reporter failed to
+    // start) and destroys its reporters. The stream still gets its end.
+    m_state = State::finished;
+    unwatch_crashes(*this);
+    end_stream();
 }
 
 std::string TapStreamReporter::getDescription() {

@@ -52,8 +52,10 @@ private:
 
     DiagnosticsStyle m_style;
     TapEncoder m_tap;
-    TapSink m_sink;
+    // The capture before the sink, so it is destroyed after it: the sink's last flush goes to
+    // the capture's copy of the real stdout while that is still open.
     OutputCapture m_capture;
+    TapSink m_sink;
     bool m_capture_wanted = false;
     State m_state = State::before_run;
     std::atomic<bool> m_bailed_out{false};

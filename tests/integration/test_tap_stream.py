@@ -438,6 +438,19 @@ class ReporterOptionsTest(StreamChecks):
         diag = summary.diagnostics[summary.names.index("noise on stdout and stderr, then fails")]
         self.assertIn("std::cout line", diag["stdout"])  # Catch2's capture of std::cout
 
+    def test_a_run_that_never_ends_normally_still_ends_its_stream(self):
+        # Another reporter fails to start after tap-stream did: Catch2 destroys the reporters
+        # without testRunEnded. The stream gets its last lines all the same, on the real stdout.
+        result = run(CASES, "[basic]", "-r", "tap-stream", "-r", "fails-to-start::out=/dev/null")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn(b"fails-to-start: this reporter cannot start", result.stderr)
+        text = lines(result.stdout)
+        self.assertEqual(text[:2], ["TAP version 14", "1..17"])
+        self.assertRegex(text[-3], r"^# shardtap elapsed: \d+\.\d{3}$")
+        self.assertEqual(text[-2:], ["Bail out! the run ended after 0 of the 17 planned test cases", ""])
+        self.assert_valid(result.stdout, {"passed": 0, "failed": 0, "skipped": 0, "todo": 0},
+                          planned=17, bail_out="the run ended after 0")
+
     def test_listed_with_a_description(self):
         result = run(CASES, "--list-reporters")
         self.assertEqual(result.returncode, 0)
