@@ -135,10 +135,9 @@ TapStreamReporter::TapStreamReporter(Catch::ReporterConfig&& config)
 }
 
 TapStreamReporter::~TapStreamReporter() {
-    if (m_state != State::running) return;
     // testRunEnded never came: Catch2 gave up on the run (e.g. another reporter failed to
     // start) and destroys its reporters. The stream still gets its end.
-    m_state = State::finished;
+    if (!end_run()) return;
     unwatch_crashes(*this);
     end_stream();
 }
@@ -193,8 +192,8 @@ void TapStreamReporter::bail_out(std::string_view reason) noexcept {
 
 void TapStreamReporter::put(std::string_view lines) {
     if (m_bailed_out) return;
-    if (m_fatal_error) {
-        m_sink.write_after_crash(lines);  // inside Catch2's signal handler
+    if (m_after_crash) {
+        m_sink.write_after_crash(lines);  // inside a signal handler, or exit()'s hook
     } else {
         m_sink.write(lines);
     }
@@ -302,6 +301,7 @@ void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
 
 void TapStreamReporter::fatalErrorEncountered(Catch::StringRef error) {
     m_sink.flush_after_crash();  // what waits, before the crash's own lines
+    m_after_crash = true;
     std::string_view const signal(error.data(), error.size());
     if (char const* terminated = terminate_reason()) {
         m_fatal_error = fmt::format("{} ({})", terminated, signal);
@@ -316,8 +316,7 @@ void TapStreamReporter::noMatchingTestCases(Catch::StringRef spec) {
 }
 
 void TapStreamReporter::testRunEnded(Catch::TestRunStats const& stats) {
-    if (m_state != State::running) return;
-    m_state = State::finished;
+    if (!end_run()) return;
     unwatch_crashes(*this);
     if (m_fatal_error) {
         // Inside Catch2's signal handler, which raises the signal again next: no locks, no
@@ -351,9 +350,46 @@ void TapStreamReporter::end_stream() noexcept {
     m_sink.use_descriptor(-1);
 }
 
+bool TapStreamReporter::end_run() noexcept {
+    State running = State::running;
+    return m_state.compare_exchange_strong(running, State::finished);
+}
+
+void TapStreamReporter::on_exit() noexcept {
+    if (!end_run()) return;
+    m_sink.flush_after_crash();  // what waits; the flusher writes no more
+    m_after_crash = true;
+    try {
+        if (m_in_test && currentTestCaseInfo) {
+            write_exit_point();
+            bail_out("exit() called during test case " + currentTestCaseInfo->name);
+        } else {
+            bail_out("exit() called between test cases");
+        }
+    } catch (std::exception const& error) {  // e.g. a test point beyond the plan
+        bail_out(error.what());
+    }
+    m_capture.stop();  // fds 1 and 2 back: what is written after this reaches the real ones
+}
+
+void TapStreamReporter::write_exit_point() {
+    TapPointView point;
+    point.ok = false;
+    point.description = currentTestCaseInfo->name;
+    TapDiagnostics diagnostics;
+    diagnostics.duration_ms = milliseconds_since(m_test_start);
+    diagnostics.message = "exit() was called during the test case; the process ends with the "
+                          "status given to exit()";
+    diagnostics.failures = std::move(m_failures);
+    auto output = m_capture.take(output_limit);
+    diagnostics.stdout_text = std::move(output.out);
+    diagnostics.stderr_text = std::move(output.err);
+    point.diagnostics = &diagnostics;
+    put(m_tap.point(point));
+}
+
 void TapStreamReporter::on_crash(char const* reason, char const* reason_yaml) noexcept {
-    if (m_state != State::running) return;
-    m_state = State::finished;
+    if (!end_run()) return;
     m_sink.flush_after_crash();
     if (m_bailed_out) {  // the stream has ended already
         m_capture.stop(false);

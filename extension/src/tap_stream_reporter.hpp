@@ -1,7 +1,9 @@
 #pragma once
 // The tap-stream reporter: Catch2's events in, shardtap's TAP encoder out. One test point per
 // test case, the plan first, every line written within 20 ms of being known (tap_sink.hpp); on
-// a crash the crashing test case gets `not ok` and the stream ends with `Bail out!`.
+// a crash the crashing test case gets `not ok` and the stream ends with `Bail out!`. The same
+// when exit() ends the process in mid-run (the exit status stays exit()'s: only the stream
+// tells a consumer).
 
 #include "crash_guard.hpp"
 #include "output_capture.hpp"
@@ -42,6 +44,9 @@ private:
     enum class State { before_run, running, finished };
 
     void on_crash(char const* reason, char const* reason_yaml) noexcept override;
+    void on_exit() noexcept override;
+    bool end_run() noexcept;  // true for the one caller that ends the run
+    void write_exit_point();
     void write_start();
     void write_test_point(Catch::TestCaseStats const& stats);
     void put(std::string_view lines);  // nothing after a Bail out!
@@ -57,7 +62,8 @@ private:
     OutputCapture m_capture;
     TapSink m_sink;
     bool m_capture_wanted = false;
-    State m_state = State::before_run;
+    std::atomic<State> m_state{State::before_run};  // a crash or exit() may come at any time
+    bool m_after_crash = false;  // the sink was flushed after a crash: write straight through
     std::atomic<bool> m_bailed_out{false};
     std::optional<std::size_t> m_planned;
     std::chrono::steady_clock::time_point m_run_start;

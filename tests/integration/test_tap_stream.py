@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import clean_environment, fixture, is_failure_status, run  # noqa: E402
-from tap_consumers import CONSUMERS, tap_parser  # noqa: E402
+from tap_consumers import CONSUMERS, prove, tap_parser  # noqa: E402
 
 CASES = fixture("fixture_tap_cases")
 FAILURE_TAGS = ("Expression", "Failure", "Exception", "FatalErrorCondition")
@@ -392,6 +392,52 @@ class CrashTest(StreamChecks):
         self.assert_valid(stream, counts, planned=3)
         self.assertIn(b"ok 3 - is cut off by -x too # SKIP not run: the run was aborted (-x/--abort)\n",
                       stream)
+
+
+class ExitTest(StreamChecks):
+    """exit() in mid-run: the process ends with the status given to exit(), which the reporter
+    cannot change; the stream's Bail out! is what tells a consumer."""
+
+    def test_exit_during_a_test_case(self):
+        for option in ("", "::Xdiagnostics=comments"):
+            with self.subTest(option=option):
+                stream, result = tap_stream("[exit]", "--order", "decl", option=option)
+                self.assertEqual(result.returncode, 0)
+                text = [l for l in lines(stream) if re.match(r"(not )?ok |Bail out!", l)]
+                self.assertEqual(text, ["ok 1 - passes before exit() 1", "ok 2 - passes before exit() 2",
+                                        "ok 3 - passes before exit() 3", "not ok 4 - calls exit(0)",
+                                        "Bail out! exit() called during test case calls exit(0)"])
+                self.assertTrue(stream.endswith(b"Bail out! exit() called during test case calls exit(0)\n"))
+                self.assert_valid(stream, {"passed": 3, "failed": 1, "skipped": 0, "todo": 0}, planned=5,
+                                  bail_out="exit() called during test case calls exit(0)")
+                self.assertNotEqual(prove(stream).exit_status, 0)
+                (diag,) = [d for d in tap_parser(comments_as_yaml(stream)).diagnostics if d]
+                self.assertIn("exit()", diag["message"])
+                self.assertEqual(diag["failures"][0]["expansion"], "1 == 2")
+                self.assertEqual(diag["stdout"], "unflushed on stdout")
+                self.assertEqual(diag["stderr"], "last words on stderr\n")
+                # The descriptors are back: what is written after the hook reaches the real stderr.
+                self.assertIn(b"a static destructor wrote this after exit()\n", result.stderr)
+                self.assertNotIn(b"static destructor", stream)
+
+    def test_exit_between_test_cases(self):
+        stream, result = tap_stream("[exit-between]", "--order", "decl")
+        self.assertEqual(result.returncode, 0)
+        self.assertTrue(stream.endswith(b"\nok 1 - passes before exit() between test cases\n"
+                                        b"Bail out! exit() called between test cases\n"), stream)
+        self.assert_valid(stream, {"passed": 1, "failed": 0, "skipped": 0, "todo": 0}, planned=2,
+                          bail_out="exit() called between test cases")
+        self.assertIn(b"a static destructor wrote this after exit()\n", result.stderr)
+
+    def test_exit_with_the_stream_in_a_file(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "node.tap")
+            result = run(CASES, "-r", f"tap-stream::out={path}", "[exit]", "--order", "decl")
+            with open(path, "rb") as file:
+                stream = file.read()
+        self.assertEqual(result.returncode, 0)
+        self.assert_valid(stream, {"passed": 3, "failed": 1, "skipped": 0, "todo": 0}, planned=5,
+                          bail_out="exit() called during test case calls exit(0)")
 
 
 class ReporterOptionsTest(StreamChecks):
