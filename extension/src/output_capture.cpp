@@ -142,6 +142,11 @@ void OutputCapture::restore(Redirect& r) noexcept {
     r.file = r.original = -1;
 }
 
+void OutputCapture::forget_parent() noexcept {
+    m_out = Redirect{1};
+    m_err = Redirect{2};
+}
+
 void OutputCapture::stop(bool flush_stdio) noexcept {
     if (!active()) return;
     if (flush_stdio) {

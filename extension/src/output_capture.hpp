@@ -63,6 +63,10 @@ public:
     // With flush_stdio false it is async-signal-safe, for a crash handler.
     void stop(bool flush_stdio = true) noexcept;
 
+    // In a child forked by a test case: the files and the original descriptors are the
+    // parent's. Forgets them, and leaves this process's fds 1 and 2 as they are.
+    void forget_parent() noexcept;
+
 private:
     struct Redirect {
         int fd;             // 1 or 2

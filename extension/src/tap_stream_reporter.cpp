@@ -15,6 +15,8 @@
 #include <iostream>
 #include <stdexcept>
 
+#include <unistd.h>
+
 namespace shardtap {
 namespace {
 
@@ -135,6 +137,10 @@ TapStreamReporter::TapStreamReporter(Catch::ReporterConfig&& config)
 }
 
 TapStreamReporter::~TapStreamReporter() {
+    if (in_forked_child()) {  // a child that returned from its test case into Catch2
+        m_capture.forget_parent();
+        return;
+    }
     // testRunEnded never came: Catch2 gave up on the run (e.g. another reporter failed to
     // start) and destroys its reporters. The stream still gets its end.
     if (!end_run()) return;
@@ -151,6 +157,7 @@ std::string TapStreamReporter::getDescription() {
 void TapStreamReporter::testRunStarting(Catch::TestRunInfo const& info) {
     StreamingReporterBase::testRunStarting(info);
     m_run_start = std::chrono::steady_clock::now();
+    m_pid = ::getpid();
     if (m_capture_wanted && m_capture.start()) m_sink.use_descriptor(m_capture.original_stdout());
     m_state = State::running;
     watch_crashes(*this);
@@ -234,6 +241,7 @@ void TapStreamReporter::assertionEnded(Catch::AssertionStats const& stats) {
 }
 
 void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
+    if (in_forked_child()) return;
     // The encoder refuses what would make an invalid stream (a test point beyond the plan): the
     // stream then ends with the reason, and the run goes on as Catch2 decides.
     try {
@@ -288,6 +296,7 @@ void TapStreamReporter::write_test_point(Catch::TestCaseStats const& stats) {
 }
 
 void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
+    if (in_forked_child()) return;
     TapPointView point;
     point.description = info.name;
     point.directive = TapDirective::skip;
@@ -300,6 +309,7 @@ void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
 }
 
 void TapStreamReporter::fatalErrorEncountered(Catch::StringRef error) {
+    if (crashing_in_forked_child()) return;  // Catch2's events go on: each of them returns too
     m_sink.flush_after_crash();  // what waits, before the crash's own lines
     m_after_crash = true;
     std::string_view const signal(error.data(), error.size());
@@ -316,6 +326,10 @@ void TapStreamReporter::noMatchingTestCases(Catch::StringRef spec) {
 }
 
 void TapStreamReporter::testRunEnded(Catch::TestRunStats const& stats) {
+    if (in_forked_child()) {
+        m_capture.forget_parent();
+        return;
+    }
     if (!end_run()) return;
     unwatch_crashes(*this);
     if (m_fatal_error) {
@@ -355,7 +369,15 @@ bool TapStreamReporter::end_run() noexcept {
     return m_state.compare_exchange_strong(running, State::finished);
 }
 
+bool TapStreamReporter::crashing_in_forked_child() noexcept {
+    if (in_forked_child()) return true;
+    if (::getpid() == m_pid) return false;
+    m_sink.forget_parent();  // a child made without the fork handlers (a raw clone)
+    return true;
+}
+
 void TapStreamReporter::on_exit() noexcept {
+    if (crashing_in_forked_child()) return;
     if (!end_run()) return;
     m_sink.flush_after_crash();  // what waits; the flusher writes no more
     m_after_crash = true;
@@ -389,6 +411,7 @@ void TapStreamReporter::write_exit_point() {
 }
 
 void TapStreamReporter::on_crash(char const* reason, char const* reason_yaml) noexcept {
+    if (crashing_in_forked_child()) return;
     if (!end_run()) return;
     m_sink.flush_after_crash();
     if (m_bailed_out) {  // the stream has ended already

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include <sys/types.h>
+
 namespace shardtap {
 
 class TapStreamReporter final : public Catch::StreamingReporterBase, private CrashWatcher {
@@ -46,6 +48,10 @@ private:
     void on_crash(char const* reason, char const* reason_yaml) noexcept override;
     void on_exit() noexcept override;
     bool end_run() noexcept;  // true for the one caller that ends the run
+    // In a child forked by a test case (the sink knows it, or, on a crash path, the process
+    // id tells): nothing here is this process's to write.
+    bool in_forked_child() noexcept { return m_sink.inert(); }
+    bool crashing_in_forked_child() noexcept;
     void write_exit_point();
     void write_start();
     void write_test_point(Catch::TestCaseStats const& stats);
@@ -67,6 +73,7 @@ private:
     std::atomic<bool> m_bailed_out{false};
     std::optional<std::size_t> m_planned;
     std::chrono::steady_clock::time_point m_run_start;
+    pid_t m_pid = 0;  // the process that runs the tests
 
     // The test case in progress.
     bool m_in_test = false;

@@ -440,6 +440,21 @@ class ExitTest(StreamChecks):
                           bail_out="exit() called during test case calls exit(0)")
 
 
+class ForkTest(StreamChecks):
+    def test_a_forked_child_that_crashes_or_exits_leaves_the_parents_stream_alone(self):
+        def without_elapsed(stream):
+            return re.sub(rb"\n# shardtap elapsed: [^\n]*", b"", stream)
+
+        for option in ("", "::Xdiagnostics=comments"):
+            with self.subTest(option=option):
+                stream, result = tap_stream("[fork]", "--order", "decl", option=option)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                alone, _ = tap_stream("[fork]", "--order", "decl", option=option,
+                                      env={"TAP_CASES_NO_FORK": "1"})
+                self.assertEqual(without_elapsed(stream), without_elapsed(alone))
+                self.assert_valid(stream, {"passed": 5, "failed": 0, "skipped": 0, "todo": 0}, planned=5)
+
+
 class ReporterOptionsTest(StreamChecks):
     def test_plan_under_catch2s_own_sharding(self):
         # A binary that keeps Catch2's own main splits with --shard-*; the plan is its block.
