@@ -50,7 +50,7 @@ private:
     bool end_run() noexcept;  // true for the one caller that ends the run
     // In a child forked by a test case (the sink knows it, or, on a crash path, the process
     // id tells): nothing here is this process's to write.
-    bool in_forked_child() noexcept { return m_sink.inert(); }
+    bool in_forked_child() const noexcept { return m_sink.inert(); }
     bool crashing_in_forked_child() noexcept;
     void write_exit_point();
     void write_start();
