@@ -91,7 +91,16 @@ void handle_signal(int number) {
     std::abort();  // Catch2 reports SIGABRT inside a test body, handle_signal outside
 }
 
+void handle_exit() {
+    CrashWatcher* watching[max_watchers];  // a copy: a watcher may stop watching
+    int const count = watcher_count;
+    for (int i = 0; i < count; ++i) watching[i] = watchers[i];
+    for (int i = 0; i < count; ++i) watching[i]->on_exit();
+}
+
 void install() {
+    static bool const exit_hook = std::atexit(handle_exit) == 0;  // once per process
+    (void)exit_hook;
     stack_t stack{};
     stack.ss_sp = alternate_stack;
     stack.ss_size = sizeof alternate_stack;

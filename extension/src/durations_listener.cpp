@@ -2,6 +2,7 @@
 
 #include "command_line_options.hpp"
 #include "environment.hpp"
+#include "json_quoted.hpp"
 
 #include <catch2/catch_test_case_info.hpp>
 #include <fmt/format.h>
@@ -11,12 +12,19 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <unistd.h>
+
 namespace shardtap {
 
 void DurationsListener::testRunStarting(Catch::TestRunInfo const&) {
     try {
         out_ = resolve_durations_out(process_environment(), command_line_arguments());
-        if (out_) check_durations_writable(*out_);
+        if (out_) {
+            check_durations_writable(*out_);
+            not_written_ = fmt::format("shardtap: the run crashed; durations were not written to {} "
+                                       "(a previous file there is left as it was)\n",
+                                       json_quoted(*out_));
+        }
     } catch (std::exception const& error) {
         fmt::print(stderr, "{}\n", error.what());
         std::fflush(stderr);
@@ -29,7 +37,7 @@ void DurationsListener::testCaseStarting(Catch::TestCaseInfo const&) {
 }
 
 void DurationsListener::testCaseEnded(Catch::TestCaseStats const& stats) {
-    if (!out_) return;
+    if (!out_ || crashed_) return;  // no allocation inside a signal handler
     std::chrono::duration<double> const elapsed = std::chrono::steady_clock::now() - started_;
     auto const seconds = std::round(elapsed.count() * 1e6) / 1e6;  // microseconds are plenty
     // Test cases may share a name (in different fixture classes): keep the longest.
@@ -37,8 +45,14 @@ void DurationsListener::testCaseEnded(Catch::TestCaseStats const& stats) {
     if (!inserted) entry->second = std::max(entry->second, seconds);
 }
 
+void DurationsListener::fatalErrorEncountered(Catch::StringRef) { crashed_ = true; }
+
 void DurationsListener::testRunEnded(Catch::TestRunStats const&) {
     if (!out_) return;
+    if (crashed_) {  // inside Catch2's signal handler: one write(2), nothing more
+        [[maybe_unused]] auto const written = ::write(2, not_written_.data(), not_written_.size());
+        return;
+    }
     try {
         write_durations(*out_, durations_);
     } catch (DurationsError const& error) {

@@ -50,6 +50,12 @@ int temporary_file() {
 
 }  // namespace
 
+std::string output_tail(std::string_view text, std::size_t limit) {
+    return output_tail(text.size(), limit, [text](std::size_t offset, char* into, std::size_t count) {
+        return text.copy(into, count, offset);
+    });
+}
+
 bool OutputCapture::redirect(Redirect& r) {
     r.file = temporary_file();
     r.original = ::fcntl(r.fd, F_DUPFD_CLOEXEC, 3);
@@ -97,21 +103,14 @@ std::string OutputCapture::take(Redirect& r, std::size_t limit) {
     if (!written(r)) return {};
     off_t const size = ::lseek(r.file, 0, SEEK_CUR);  // where the writes got to
     if (size <= 0) return {};
-    auto const total = static_cast<std::size_t>(size);
-    std::size_t const kept = total > limit ? limit : total;
-    std::string text;
-    if (kept < total) text = "[" + std::to_string(total - kept) + " bytes of output left out]\n";
-    std::size_t const head = text.size();
-    text.resize(head + kept);
-    std::size_t done = 0;
-    while (done < kept) {
-        ssize_t const n = ::pread(r.file, &text[head + done], kept - done,
-                                  static_cast<off_t>(total - kept + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<std::size_t>(n);
-    }
-    text.resize(head + done);
+    auto text = output_tail(static_cast<std::size_t>(size), limit,
+                            [&r](std::size_t offset, char* into, std::size_t count) -> std::size_t {
+                                for (;;) {
+                                    ssize_t const n = ::pread(r.file, into, count, static_cast<off_t>(offset));
+                                    if (n < 0 && errno == EINTR) continue;
+                                    return n > 0 ? static_cast<std::size_t>(n) : 0;
+                                }
+                            });
     rearm(r);
     return text;
 }
@@ -141,6 +140,11 @@ void OutputCapture::restore(Redirect& r) noexcept {
     ::close(r.original);
     ::close(r.file);
     r.file = r.original = -1;
+}
+
+void OutputCapture::forget_parent() noexcept {
+    m_out = Redirect{1};
+    m_err = Redirect{2};
 }
 
 void OutputCapture::stop(bool flush_stdio) noexcept {

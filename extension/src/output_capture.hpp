@@ -10,8 +10,33 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace shardtap {
+
+// What a failed test point keeps of one stream of its test's output, whoever captured it: all
+// of it up to `limit` bytes; of more, the last `limit` bytes after a line saying how many were
+// left out. The end, because that is where a failure's cause shows: the last thing written
+// before a failed check or a crash.
+// `read(offset, into, size)` copies up to `size` bytes from `offset` and returns how many.
+template <typename Read>
+std::string output_tail(std::size_t total, std::size_t limit, Read&& read) {
+    std::size_t const kept = total > limit ? limit : total;
+    std::string text;
+    if (kept < total) text = "[" + std::to_string(total - kept) + " bytes of output left out]\n";
+    std::size_t const head = text.size();
+    text.resize(head + kept);
+    std::size_t done = 0;
+    while (done < kept) {
+        std::size_t const n = read(total - kept + done, &text[head + done], kept - done);
+        if (n == 0) break;
+        done += n;
+    }
+    text.resize(head + done);
+    return text;
+}
+
+std::string output_tail(std::string_view text, std::size_t limit);
 
 class OutputCapture {
 public:
@@ -31,13 +56,16 @@ public:
     // The original stdout, for the TAP stream; -1 when not capturing.
     int original_stdout() const { return m_out.original; }
 
-    // Everything written since the last call; of more than `limit` bytes, the last `limit`
-    // after a line saying how much was left out.
+    // Everything written since the last call, each stream cut by output_tail.
     Output take(std::size_t limit);
 
     // Puts fds 1 and 2 back and copies what was captured but not taken to the real stderr.
     // With flush_stdio false it is async-signal-safe, for a crash handler.
     void stop(bool flush_stdio = true) noexcept;
+
+    // In a child forked by a test case: the files and the original descriptors are the
+    // parent's. Forgets them, and leaves this process's fds 1 and 2 as they are.
+    void forget_parent() noexcept;
 
 private:
     struct Redirect {

@@ -73,6 +73,8 @@ constexpr Field fields[] = {
     field<Text, &TapHeader::strategy>("strategy", "text"),
     field<Text, &TapHeader::fingerprint>("fingerprint", "text"),
     field<Count, &TapHeader::suite_size>("suite_size", "a whole number"),
+    field<Seconds, &TapHeader::predicted_seconds>("predicted_seconds", "seconds, e.g. 1.250"),
+    field<Seconds, &TapHeader::heaviest_node_seconds>("heaviest_node_seconds", "seconds, e.g. 1.250"),
     field<Seconds, &TapHeader::elapsed_seconds>("elapsed", "seconds, e.g. 1.250"),
 };
 
@@ -90,6 +92,8 @@ bool operator==(TapHeader const& a, TapHeader const& b) {
     return a.node_index == b.node_index && a.node_total == b.node_total &&
            a.provider == b.provider && a.strategy == b.strategy &&
            a.fingerprint == b.fingerprint && a.suite_size == b.suite_size &&
+           a.predicted_seconds == b.predicted_seconds &&
+           a.heaviest_node_seconds == b.heaviest_node_seconds &&
            a.elapsed_seconds == b.elapsed_seconds && a.other == b.other;
 }
 

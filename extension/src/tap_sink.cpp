@@ -1,21 +1,70 @@
 #include "tap_sink.hpp"
 
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <new>
 #include <system_error>
 
 namespace shardtap {
+namespace {
+
+// Every live sink. The fork handlers hold the lock across fork(), so the child finds the list
+// whole.
+std::mutex live_mutex;
+TapSink* live_sinks = nullptr;
+
+}  // namespace
+
+void TapSink::forget_parents_in_child() noexcept {
+    for (TapSink* sink = live_sinks; sink; sink = sink->m_next_live) sink->forget_parent();
+    live_mutex.unlock();
+}
+
+TapSink::TapSink(std::ostream& stream) : m_stream(&stream) {
+    static bool const fork_handlers = ::pthread_atfork([] { live_mutex.lock(); },
+                                                       [] { live_mutex.unlock(); },
+                                                       forget_parents_in_child) == 0;
+    (void)fork_handlers;
+    std::lock_guard<std::mutex> lock(live_mutex);
+    m_next_live = live_sinks;
+    live_sinks = this;
+}
+
+TapSink::~TapSink() {
+    stop();
+    std::lock_guard<std::mutex> lock(live_mutex);
+    for (TapSink** link = &live_sinks; *link; link = &(*link)->m_next_live) {
+        if (*link == this) {
+            *link = m_next_live;
+            break;
+        }
+    }
+}
+
+void TapSink::forget_parent() noexcept {
+    // The flusher thread does not exist here, and the lock and the condition variable may be in
+    // the middle of its use: fresh ones over them, without the destructors (joining a thread of
+    // another process, or destroying a condition variable with a waiter, would hang).
+    new (&m_mutex) std::mutex;
+    new (&m_wake) std::condition_variable;
+    new (&m_thread) std::thread;
+    m_length = 0;
+    m_inert = true;
+}
 
 void TapSink::use_descriptor(int fd) {
+    if (m_inert) return;
     std::lock_guard<std::mutex> lock(m_mutex);
     m_fd = fd;
 }
 
 void TapSink::emit(char const* data, std::size_t size) noexcept {
+    if (m_inert) return;
     if (m_fd < 0) {
         m_stream->write(data, static_cast<std::streamsize>(size));
         m_stream->flush();
@@ -37,6 +86,7 @@ void TapSink::emit_buffer() noexcept {
 }
 
 void TapSink::write(std::string_view lines) {
+    if (m_inert) return;
     auto const now = Clock::now();
     std::unique_lock<std::mutex> lock(m_mutex);
     if (m_crashed) return;
@@ -90,6 +140,7 @@ void TapSink::flusher() {
 }
 
 void TapSink::stop() {
+    if (m_inert) return;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_stopping = true;
@@ -101,6 +152,7 @@ void TapSink::stop() {
 }
 
 void TapSink::flush_after_crash() noexcept {
+    if (m_inert) return;
     // The lock may be held by the flusher thread in the middle of a write (wait for it), or by
     // this very thread, interrupted inside write() (then waiting is in vain).
     bool locked = false;

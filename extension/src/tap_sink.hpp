@@ -8,6 +8,10 @@
 // starts right after a burst and runs long does not hold the burst's lines back.
 //
 // A crash handler calls flush_after_crash(), then write_after_crash(): no allocation.
+//
+// In a child forked by a test case (fork() without exec) every sink is inert: it writes
+// nothing, ever, since its stream, its flusher thread and the lines waiting are the parent's,
+// which writes them itself. A fork handler makes it so; forget_parent() does the same by hand.
 
 #include <atomic>
 #include <chrono>
@@ -24,10 +28,10 @@ class TapSink {
 public:
     static constexpr std::chrono::milliseconds latency{20};
 
-    explicit TapSink(std::ostream& stream) : m_stream(&stream) {}
+    explicit TapSink(std::ostream& stream);
     TapSink(TapSink const&) = delete;
     TapSink& operator=(TapSink const&) = delete;
-    ~TapSink() { stop(); }
+    ~TapSink();
 
     // Write to this file descriptor instead of the stream (-1: back to the stream).
     void use_descriptor(int fd);
@@ -41,12 +45,18 @@ public:
     void flush_after_crash() noexcept;
     void write_after_crash(std::string_view text) noexcept;
 
+    // In a forked child: drops the lines waiting and never writes again. Not thread-safe: for
+    // the single thread a child starts with.
+    void forget_parent() noexcept;
+    bool inert() const noexcept { return m_inert; }
+
 private:
     using Clock = std::chrono::steady_clock;
 
     void emit(char const* data, std::size_t size) noexcept;
     void emit_buffer() noexcept;  // with m_mutex held
     void flusher();
+    static void forget_parents_in_child() noexcept;  // the fork handler, in the child
 
     std::ostream* m_stream;
     int m_fd = -1;
@@ -54,6 +64,8 @@ private:
     std::condition_variable m_wake;
     std::thread m_thread;
     bool m_stopping = false;
+    bool m_inert = false;  // set only in a forked child, before it has other threads
+    TapSink* m_next_live = nullptr;  // every live sink, for the fork handler
     std::atomic<bool> m_crashed{false};
     Clock::time_point m_last_write{};
     Clock::time_point m_first_waiting{};

@@ -15,10 +15,12 @@
 #include <iostream>
 #include <stdexcept>
 
+#include <unistd.h>
+
 namespace shardtap {
 namespace {
 
-// More captured output than this per stream and test case is cut to its end.
+// More captured output than this per stream and test case is cut to its end (output_tail).
 constexpr std::size_t output_limit = 64 * 1024;
 
 DiagnosticsStyle diagnostics_option(std::map<std::string, std::string> const& options) {
@@ -44,9 +46,14 @@ DiagnosticsStyle diagnostics_option(std::map<std::string, std::string> const& op
     return style;
 }
 
-// The test cases Catch2 will run, counted before it builds its own list (testRunStarting
-// comes first): its filter, then its --shard-* split, exactly as its TestGroup does.
+// The test cases Catch2 will run. After shardtap's split, the node's share: apply_selection
+// hid every other test case. Otherwise (no split, or a binary without shardtap's selection)
+// counted before Catch2 builds its own list (testRunStarting comes first): its filter, then
+// its --shard-* split, exactly as its TestGroup does.
 std::optional<std::size_t> planned_test_cases(Catch::IConfig const* config) {
+    if (auto const& applied = applied_selection(); applied && !applied->fingerprint.empty()) {
+        return applied->selected;
+    }
     if (!config) return std::nullopt;
     try {
         auto const& all = Catch::getRegistryHub().getTestCaseRegistry().getAllTests();
@@ -70,6 +77,8 @@ TapHeader header_of(Catch::IConfig const* config) {
             header.strategy = std::string(to_string(applied->strategy));
             header.fingerprint = applied->fingerprint;
             header.suite_size = applied->candidates;
+            header.predicted_seconds = applied->predicted_seconds;
+            header.heaviest_node_seconds = applied->heaviest_predicted_seconds;
         }
     } else if (config) {  // no shardtap selection: Catch2's own --shard-* decided
         header.node_index = config->shardIndex();
@@ -134,7 +143,15 @@ TapStreamReporter::TapStreamReporter(Catch::ReporterConfig&& config)
 }
 
 TapStreamReporter::~TapStreamReporter() {
-    if (m_state == State::running) unwatch_crashes(*this);
+    if (in_forked_child()) {  // a child that returned from its test case into Catch2
+        m_capture.forget_parent();
+        return;
+    }
+    // testRunEnded never came: Catch2 gave up on the run (e.g. another reporter failed to
+    // start) and destroys its reporters. The stream still gets its end.
+    if (!end_run()) return;
+    unwatch_crashes(*this);
+    end_stream();
 }
 
 std::string TapStreamReporter::getDescription() {
@@ -146,10 +163,19 @@ std::string TapStreamReporter::getDescription() {
 void TapStreamReporter::testRunStarting(Catch::TestRunInfo const& info) {
     StreamingReporterBase::testRunStarting(info);
     m_run_start = std::chrono::steady_clock::now();
+    m_pid = ::getpid();
     if (m_capture_wanted && m_capture.start()) m_sink.use_descriptor(m_capture.original_stdout());
     m_state = State::running;
     watch_crashes(*this);
 
+    try {
+        write_start();
+    } catch (std::exception const& error) {
+        bail_out(error.what());
+    }
+}
+
+void TapStreamReporter::write_start() {
     // The plan right after the version line, the header after it: tappy accepts a plan only
     // there or on the very last line. One write: the first is never held back.
     std::string start(m_tap.version());
@@ -168,9 +194,19 @@ void TapStreamReporter::testRunStarting(Catch::TestRunInfo const& info) {
     put(start);
 }
 
+void TapStreamReporter::bail_out(std::string_view reason) noexcept {
+    if (m_bailed_out) return;
+    try {
+        put(m_tap.bail_out(reason));
+    } catch (...) {  // no memory even for that: the short plan still tells a consumer
+    }
+    m_bailed_out = true;  // nothing more after it: consumers stop reading at Bail out!
+}
+
 void TapStreamReporter::put(std::string_view lines) {
-    if (m_fatal_error) {
-        m_sink.write_after_crash(lines);  // inside Catch2's signal handler
+    if (m_bailed_out) return;
+    if (m_after_crash) {
+        m_sink.write_after_crash(lines);  // inside a signal handler, or exit()'s hook
     } else {
         m_sink.write(lines);
     }
@@ -213,6 +249,18 @@ void TapStreamReporter::assertionEnded(Catch::AssertionStats const& stats) {
 }
 
 void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
+    if (in_forked_child()) return;
+    // The encoder refuses what would make an invalid stream (a test point beyond the plan): the
+    // stream then ends with the reason, and the run goes on as Catch2 decides.
+    try {
+        write_test_point(stats);
+    } catch (std::exception const& error) {
+        bail_out(error.what());
+        StreamingReporterBase::testCaseEnded(stats);
+    }
+}
+
+void TapStreamReporter::write_test_point(Catch::TestCaseStats const& stats) {
     if (!m_in_test) return;
     m_in_test = false;
     auto const& info = *stats.testInfo;
@@ -247,8 +295,9 @@ void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
     if (!point.ok) {
         diagnostics.duration_ms = milliseconds_since(m_test_start);
         diagnostics.failures = std::move(m_failures);
-        diagnostics.stdout_text = stats.stdOut.substr(0, output_limit) + output.out;
-        diagnostics.stderr_text = stats.stdErr.substr(0, output_limit) + output.err;
+        // Catch2's capture (stream in a file) or ours (on stdout): only one of each is set.
+        diagnostics.stdout_text = output_tail(stats.stdOut, output_limit) + output.out;
+        diagnostics.stderr_text = output_tail(stats.stdErr, output_limit) + output.err;
         point.diagnostics = &diagnostics;
     }
     put(m_tap.point(point));
@@ -256,16 +305,23 @@ void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
 }
 
 void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
+    if (in_forked_child()) return;
     TapPointView point;
     point.description = info.name;
     point.class_name = class_of(info);
     point.directive = TapDirective::skip;
     point.reason = "not run: the run was aborted (-x/--abort)";
-    put(m_tap.point(point));
+    try {
+        put(m_tap.point(point));
+    } catch (std::exception const& error) {
+        bail_out(error.what());
+    }
 }
 
 void TapStreamReporter::fatalErrorEncountered(Catch::StringRef error) {
+    if (crashing_in_forked_child()) return;  // Catch2's events go on: each of them returns too
     m_sink.flush_after_crash();  // what waits, before the crash's own lines
+    m_after_crash = true;
     std::string_view const signal(error.data(), error.size());
     if (char const* terminated = terminate_reason()) {
         m_fatal_error = fmt::format("{} ({})", terminated, signal);
@@ -280,8 +336,11 @@ void TapStreamReporter::noMatchingTestCases(Catch::StringRef spec) {
 }
 
 void TapStreamReporter::testRunEnded(Catch::TestRunStats const& stats) {
-    if (m_state != State::running) return;
-    m_state = State::finished;
+    if (in_forked_child()) {
+        m_capture.forget_parent();
+        return;
+    }
+    if (!end_run()) return;
     unwatch_crashes(*this);
     if (m_fatal_error) {
         // Inside Catch2's signal handler, which raises the signal again next: no locks, no
@@ -291,26 +350,84 @@ void TapStreamReporter::testRunEnded(Catch::TestRunStats const& stats) {
         m_capture.stop(false);
         return;
     }
-    TapHeader end;
-    end.elapsed_seconds = milliseconds_since(m_run_start) / 1000.0;
-    std::string lines(m_tap.header(end));
-    if (!m_tap.has_plan()) {
-        lines += m_tap.final_plan();  // the very last line
-    } else if (m_planned && m_tap.points_written() < *m_planned) {
-        lines += m_tap.bail_out(fmt::format("the run ended after {} of the {} planned test cases",
-                                            m_tap.points_written(), *m_planned));
-    }
-    put(lines);
-    m_sink.stop();
-    m_capture.stop();
-    m_sink.use_descriptor(-1);
+    end_stream();
     StreamingReporterBase::testRunEnded(stats);
 }
 
+void TapStreamReporter::end_stream() noexcept {
+    try {
+        TapHeader end;
+        end.elapsed_seconds = milliseconds_since(m_run_start) / 1000.0;
+        std::string lines(m_tap.header(end));
+        if (!m_tap.has_plan()) {
+            lines += m_tap.final_plan();  // the very last line
+        } else if (m_planned && m_tap.points_written() < *m_planned) {
+            lines += m_tap.bail_out(fmt::format("the run ended after {} of the {} planned test cases",
+                                                m_tap.points_written(), *m_planned));
+        }
+        put(lines);
+    } catch (std::exception const& error) {
+        bail_out(error.what());
+    }
+    m_sink.stop();
+    m_capture.stop();
+    m_sink.use_descriptor(-1);
+}
+
+bool TapStreamReporter::end_run() noexcept {
+    State running = State::running;
+    return m_state.compare_exchange_strong(running, State::finished);
+}
+
+bool TapStreamReporter::crashing_in_forked_child() noexcept {
+    if (in_forked_child()) return true;
+    if (::getpid() == m_pid) return false;
+    m_sink.forget_parent();  // a child made without the fork handlers (a raw clone)
+    return true;
+}
+
+void TapStreamReporter::on_exit() noexcept {
+    if (crashing_in_forked_child()) return;
+    if (!end_run()) return;
+    m_sink.flush_after_crash();  // what waits; the flusher writes no more
+    m_after_crash = true;
+    try {
+        if (m_in_test && currentTestCaseInfo) {
+            write_exit_point();
+            bail_out("exit() called during test case " + currentTestCaseInfo->name);
+        } else {
+            bail_out("exit() called between test cases");
+        }
+    } catch (std::exception const& error) {  // e.g. a test point beyond the plan
+        bail_out(error.what());
+    }
+    m_capture.stop();  // fds 1 and 2 back: what is written after this reaches the real ones
+}
+
+void TapStreamReporter::write_exit_point() {
+    TapPointView point;
+    point.ok = false;
+    point.description = currentTestCaseInfo->name;
+    TapDiagnostics diagnostics;
+    diagnostics.duration_ms = milliseconds_since(m_test_start);
+    diagnostics.message = "exit() was called during the test case; the process ends with the "
+                          "status given to exit()";
+    diagnostics.failures = std::move(m_failures);
+    auto output = m_capture.take(output_limit);
+    diagnostics.stdout_text = std::move(output.out);
+    diagnostics.stderr_text = std::move(output.err);
+    point.diagnostics = &diagnostics;
+    put(m_tap.point(point));
+}
+
 void TapStreamReporter::on_crash(char const* reason, char const* reason_yaml) noexcept {
-    if (m_state != State::running) return;
-    m_state = State::finished;
+    if (crashing_in_forked_child()) return;
+    if (!end_run()) return;
     m_sink.flush_after_crash();
+    if (m_bailed_out) {  // the stream has ended already
+        m_capture.stop(false);
+        return;
+    }
     std::string_view const prefix = m_style == DiagnosticsStyle::yaml ? "  " : "# ";
     if (m_in_test) {
         for (std::string_view piece : {std::string_view(m_crash_point), prefix, std::string_view("---\n"),

@@ -1,7 +1,9 @@
 #pragma once
 // The tap-stream reporter: Catch2's events in, shardtap's TAP encoder out. One test point per
 // test case, the plan first, every line written within 20 ms of being known (tap_sink.hpp); on
-// a crash the crashing test case gets `not ok` and the stream ends with `Bail out!`.
+// a crash the crashing test case gets `not ok` and the stream ends with `Bail out!`. The same
+// when exit() ends the process in mid-run (the exit status stays exit()'s: only the stream
+// tells a consumer).
 
 #include "crash_guard.hpp"
 #include "output_capture.hpp"
@@ -11,11 +13,14 @@
 
 #include <catch2/reporters/catch_reporter_streaming_base.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace shardtap {
 
@@ -41,16 +46,34 @@ private:
     enum class State { before_run, running, finished };
 
     void on_crash(char const* reason, char const* reason_yaml) noexcept override;
-    void put(std::string_view lines);
+    void on_exit() noexcept override;
+    bool end_run() noexcept;  // true for the one caller that ends the run
+    // In a child forked by a test case (the sink knows it, or, on a crash path, the process
+    // id tells): nothing here is this process's to write.
+    bool in_forked_child() const noexcept { return m_sink.inert(); }
+    bool crashing_in_forked_child() noexcept;
+    void write_exit_point();
+    void write_start();
+    void write_test_point(Catch::TestCaseStats const& stats);
+    void put(std::string_view lines);  // nothing after a Bail out!
+    void bail_out(std::string_view reason) noexcept;
+    // The end of a run not cut short by a crash: the last lines, all of them written, the file
+    // descriptors back.
+    void end_stream() noexcept;
 
     DiagnosticsStyle m_style;
     TapEncoder m_tap;
-    TapSink m_sink;
+    // The capture before the sink, so it is destroyed after it: the sink's last flush goes to
+    // the capture's copy of the real stdout while that is still open.
     OutputCapture m_capture;
+    TapSink m_sink;
     bool m_capture_wanted = false;
-    State m_state = State::before_run;
+    std::atomic<State> m_state{State::before_run};  // a crash or exit() may come at any time
+    bool m_after_crash = false;  // the sink was flushed after a crash: write straight through
+    std::atomic<bool> m_bailed_out{false};
     std::optional<std::size_t> m_planned;
     std::chrono::steady_clock::time_point m_run_start;
+    pid_t m_pid = 0;  // the process that runs the tests
 
     // The test case in progress.
     bool m_in_test = false;

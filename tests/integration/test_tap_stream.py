@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import clean_environment, fixture, is_failure_status, run  # noqa: E402
-from tap_consumers import CONSUMERS, tap_parser  # noqa: E402
+from tap_consumers import CONSUMERS, prove, tap_parser  # noqa: E402
 
 CASES = fixture("fixture_tap_cases")
 FAILURE_TAGS = ("Expression", "Failure", "Exception", "FatalErrorCondition")
@@ -192,6 +192,28 @@ class OrdinaryCasesTest(StreamChecks):
                          ("x" * 99 + "\n") * 100)
         self.assertEqual(self.point("output starting with NUL bytes, then fails")[1]["stdout"],
                          "\0" * 9 + "after NUL bytes\n")
+
+    def test_long_output_keeps_its_end_whoever_captured_it(self):
+        # On stdout the reporter captures file descriptors 1 and 2; into a file, Catch2 captures
+        # std::cout and std::cerr. Either way a failed point keeps the last 64 KiB.
+        on_stdout, _ = tap_stream("[long-output]")
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "node.tap")
+            run(CASES, "-r", f"tap-stream::out={path}", "[long-output]")
+            with open(path, "rb") as file:
+                in_file = file.read()
+        (from_fds,) = tap_parser(on_stdout).diagnostics
+        (from_catch2,) = tap_parser(in_file).diagnostics
+        kept = 64 * 1024
+        written = {"stdout": len("first line\n") + 700 * 100 + len("last line\n"),
+                   "stderr": len("first error\n") + 70000 + len("\nlast error\n")}
+        for key, last in (("stdout", "y\nlast line\n"), ("stderr", "e\nlast error\n")):
+            with self.subTest(key=key):
+                note = f"[{written[key] - kept} bytes of output left out]\n"
+                self.assertEqual(from_fds[key], from_catch2[key])
+                self.assertTrue(from_fds[key].startswith(note), from_fds[key][:80])
+                self.assertTrue(from_fds[key].endswith(last))
+                self.assertEqual(len(from_fds[key]), len(note) + kept)
 
     def test_names_with_every_special_character(self):
         stream, _ = tap_stream("[names]")
@@ -397,6 +419,67 @@ class CrashTest(StreamChecks):
                       stream)
 
 
+class ExitTest(StreamChecks):
+    """exit() in mid-run: the process ends with the status given to exit(), which the reporter
+    cannot change; the stream's Bail out! is what tells a consumer."""
+
+    def test_exit_during_a_test_case(self):
+        for option in ("", "::Xdiagnostics=comments"):
+            with self.subTest(option=option):
+                stream, result = tap_stream("[exit]", "--order", "decl", option=option)
+                self.assertEqual(result.returncode, 0)
+                text = [l for l in lines(stream) if re.match(r"(not )?ok |Bail out!", l)]
+                self.assertEqual(text, ["ok 1 - passes before exit() 1", "ok 2 - passes before exit() 2",
+                                        "ok 3 - passes before exit() 3", "not ok 4 - calls exit(0)",
+                                        "Bail out! exit() called during test case calls exit(0)"])
+                self.assertTrue(stream.endswith(b"Bail out! exit() called during test case calls exit(0)\n"))
+                self.assert_valid(stream, {"passed": 3, "failed": 1, "skipped": 0, "todo": 0}, planned=5,
+                                  bail_out="exit() called during test case calls exit(0)")
+                self.assertNotEqual(prove(stream).exit_status, 0)
+                (diag,) = [d for d in tap_parser(comments_as_yaml(stream)).diagnostics if d]
+                self.assertIn("exit()", diag["message"])
+                self.assertEqual(diag["failures"][0]["expansion"], "1 == 2")
+                self.assertEqual(diag["stdout"], "unflushed on stdout")
+                self.assertEqual(diag["stderr"], "last words on stderr\n")
+                # The descriptors are back: what is written after the hook reaches the real stderr.
+                self.assertIn(b"a static destructor wrote this after exit()\n", result.stderr)
+                self.assertNotIn(b"static destructor", stream)
+
+    def test_exit_between_test_cases(self):
+        stream, result = tap_stream("[exit-between]", "--order", "decl")
+        self.assertEqual(result.returncode, 0)
+        self.assertTrue(stream.endswith(b"\nok 1 - passes before exit() between test cases\n"
+                                        b"Bail out! exit() called between test cases\n"), stream)
+        self.assert_valid(stream, {"passed": 1, "failed": 0, "skipped": 0, "todo": 0}, planned=2,
+                          bail_out="exit() called between test cases")
+        self.assertIn(b"a static destructor wrote this after exit()\n", result.stderr)
+
+    def test_exit_with_the_stream_in_a_file(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "node.tap")
+            result = run(CASES, "-r", f"tap-stream::out={path}", "[exit]", "--order", "decl")
+            with open(path, "rb") as file:
+                stream = file.read()
+        self.assertEqual(result.returncode, 0)
+        self.assert_valid(stream, {"passed": 3, "failed": 1, "skipped": 0, "todo": 0}, planned=5,
+                          bail_out="exit() called during test case calls exit(0)")
+
+
+class ForkTest(StreamChecks):
+    def test_a_forked_child_that_crashes_or_exits_leaves_the_parents_stream_alone(self):
+        def without_elapsed(stream):
+            return re.sub(rb"\n# shardtap elapsed: [^\n]*", b"", stream)
+
+        for option in ("", "::Xdiagnostics=comments"):
+            with self.subTest(option=option):
+                stream, result = tap_stream("[fork]", "--order", "decl", option=option)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                alone, _ = tap_stream("[fork]", "--order", "decl", option=option,
+                                      env={"TAP_CASES_NO_FORK": "1"})
+                self.assertEqual(without_elapsed(stream), without_elapsed(alone))
+                self.assert_valid(stream, {"passed": 5, "failed": 0, "skipped": 0, "todo": 0}, planned=5)
+
+
 class ReporterOptionsTest(StreamChecks):
     def test_plan_under_catch2s_own_sharding(self):
         # A binary that keeps Catch2's own main splits with --shard-*; the plan is its block.
@@ -407,6 +490,23 @@ class ReporterOptionsTest(StreamChecks):
         expected = len(ElementTree.fromstring(block.stdout).findall(".//TestCase"))
         self.assertIn(f"\n1..{expected}\n".encode(), result.stdout)
         self.assertEqual(result.stdout.count(b"\nok "), expected)
+
+    def test_a_test_point_beyond_the_plan_bails_out_instead_of_ending_the_run(self):
+        # A test case registered after the split runs on top of the node's share, whose size
+        # is the plan: the encoder refuses the extra point, and the stream says why.
+        late = fixture("fixture_late_registration")
+        env = {"SHARDTAP_NODE_TOTAL": 2, "SHARDTAP_NODE_INDEX": 0}
+        result = run(late, "-r", "tap-stream", "--order", "decl", env=env)
+        share = int(re.search(rb": (\d+) of \d+ test cases", result.stderr).group(1))
+        text = lines(result.stdout)
+        self.assertEqual(text[1], f"1..{share}")
+        self.assertEqual(text[-2], f"Bail out! TapEncoder: test point {share + 1} is beyond the plan 1..{share}",
+                         result.stderr)
+        self.assertEqual(text[-1], "")  # nothing after it
+        self.assertEqual(len([l for l in text if l.startswith("ok ")]), share)
+        self.assertNotIn(b"beyond the plan", result.stderr)  # the exception did not escape
+        self.assert_valid(result.stdout, {"passed": share, "failed": 0, "skipped": 0, "todo": 0},
+                          planned=share, bail_out="beyond the plan")
 
     def test_to_a_file_alongside_other_reporters(self):
         with tempfile.TemporaryDirectory() as directory:
@@ -423,6 +523,19 @@ class ReporterOptionsTest(StreamChecks):
         summary = tap_parser(stream)
         diag = summary.diagnostics[summary.names.index("noise on stdout and stderr, then fails")]
         self.assertIn("std::cout line", diag["stdout"])  # Catch2's capture of std::cout
+
+    def test_a_run_that_never_ends_normally_still_ends_its_stream(self):
+        # Another reporter fails to start after tap-stream did: Catch2 destroys the reporters
+        # without testRunEnded. The stream gets its last lines all the same, on the real stdout.
+        result = run(CASES, "[basic]", "-r", "tap-stream", "-r", "fails-to-start::out=/dev/null")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn(b"fails-to-start: this reporter cannot start", result.stderr)
+        text = lines(result.stdout)
+        self.assertEqual(text[:2], ["TAP version 14", "1..17"])
+        self.assertRegex(text[-3], r"^# shardtap elapsed: \d+\.\d{3}$")
+        self.assertEqual(text[-2:], ["Bail out! the run ended after 0 of the 17 planned test cases", ""])
+        self.assert_valid(result.stdout, {"passed": 0, "failed": 0, "skipped": 0, "todo": 0},
+                          planned=17, bail_out="the run ended after 0")
 
     def test_listed_with_a_description(self):
         result = run(CASES, "--list-reporters")

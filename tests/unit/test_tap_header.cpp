@@ -42,10 +42,27 @@ TEST_CASE("every field reads back, including ones this version does not know") {
     TapHeader header = node_3_of_12();
     header.provider = "odd # provider\nwith a newline \\";
     header.suite_size = 100000;
+    header.predicted_seconds = 0.501;
+    header.heaviest_node_seconds = 0.6;
     header.elapsed_seconds = 12.25;
     header.other = {{"predicted_load", "1.5"}, {"x-y", "z"}};
     auto const text = format_tap_header(header);
     CHECK(read_all(text) == header);
+}
+
+TEST_CASE("the predicted loads are written only when known, in seconds") {
+    TapHeader header;
+    header.suite_size = 12;
+    header.predicted_seconds = 0.501;
+    header.heaviest_node_seconds = 0.6;
+    CHECK(format_tap_header(header) ==
+          "# shardtap suite_size: 12\n"
+          "# shardtap predicted_seconds: 0.501\n"
+          "# shardtap heaviest_node_seconds: 0.600\n");
+    CHECK(read_all(format_tap_header(header)) == header);
+    header.predicted_seconds.reset();
+    header.heaviest_node_seconds.reset();
+    CHECK(format_tap_header(header) == "# shardtap suite_size: 12\n");
 }
 
 TEST_CASE("other comments are not header fields") {
@@ -64,5 +81,10 @@ TEST_CASE("a malformed value of a known field is an error that names the field")
     CHECK(error == "shardtap field 'node_total' should be a whole number, not 'twelve'");
     CHECK(read_tap_header_line("# shardtap node_index: -1", header, error) == HeaderLine::malformed);
     CHECK(read_tap_header_line("# shardtap elapsed: soon", header, error) == HeaderLine::malformed);
+    CHECK(read_tap_header_line("# shardtap predicted_seconds: -0.5", header, error) == HeaderLine::malformed);
+    CHECK(error == "shardtap field 'predicted_seconds' should be seconds, e.g. 1.250, not '-0.5'");
+    CHECK(read_tap_header_line("# shardtap heaviest_node_seconds: ", header, error) == HeaderLine::malformed);
     CHECK_FALSE(header.node_total);
+    CHECK_FALSE(header.predicted_seconds);
+    CHECK_FALSE(header.heaviest_node_seconds);
 }

@@ -24,6 +24,10 @@ struct TapHeader {
     std::string strategy;     // "round-robin", "duration"
     std::string fingerprint;  // the split's fingerprint; equal on every node of one split
     std::optional<std::size_t> suite_size;  // test cases across all nodes
+    // Predicted load of this node's share and of the heaviest node's, in seconds, when the
+    // split had recorded durations to go by.
+    std::optional<double> predicted_seconds;
+    std::optional<double> heaviest_node_seconds;
     std::optional<double> elapsed_seconds;  // wall time of the run, written at its end
     // Fields this version does not know (a newer writer's), in order of appearance.
     std::vector<std::pair<std::string, std::string>> other;
