@@ -408,6 +408,7 @@ void TapStreamReporter::write_exit_point() {
     TapPointView point;
     point.ok = false;
     point.description = currentTestCaseInfo->name;
+    point.class_name = class_of(*currentTestCaseInfo);
     TapDiagnostics diagnostics;
     diagnostics.duration_ms = milliseconds_since(m_test_start);
     diagnostics.message = "exit() was called during the test case; the process ends with the "
