@@ -16,10 +16,8 @@ struct AppliedSelection {
     std::string fingerprint;   // empty when the suite was not split
     std::size_t selected = 0;  // test cases this node runs
     std::size_t candidates = 0;  // test cases the whole suite runs
-    // The durations file the split was balanced by (duration) or predicted from (round-robin).
-    std::optional<std::string> durations_file;
-    // Predicted seconds of this node's share and of the heaviest node's, from durations_file;
-    // empty without one, or when the suite was not split.
+    // Predicted seconds of this node's share and of the heaviest node's, from the durations
+    // file; empty without one, or when the suite was not split.
     std::optional<double> predicted_seconds;
     std::optional<double> heaviest_predicted_seconds;
 };

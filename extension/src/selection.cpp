@@ -97,7 +97,6 @@ int apply_selection(Catch::Session& session) {
     data.shardIndex = 0;
     consume_bazel_sharding(environment);
     current = AppliedSelection{node, settings.strategy};
-    current->durations_file = settings.durations_file;
     if (node.total == 1) return 0;
 
     if (data.filenamesAsTags) {
