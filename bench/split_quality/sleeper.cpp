@@ -1,7 +1,8 @@
 // Test cases that sleep known times: one per entry of the durations file named by
 // SPLIT_QUALITY_SLEEPS, each sleeping its seconds. Registered in name order, which is then
 // Catch2's declaration order.
-#include <shardtap/durations.hpp>
+#include "core/durations/durations.hpp"
+#include "posix/durations_file.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/interfaces/catch_interfaces_capture.hpp>

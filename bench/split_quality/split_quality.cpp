@@ -7,8 +7,9 @@
 //
 // The sleepers default to split_quality_sleeper and split_quality_sleeper_plain beside this
 // program.
-#include <shardtap/durations.hpp>
-#include <shardtap/partition.hpp>
+#include "core/durations/durations.hpp"
+#include "posix/durations_file.hpp"
+#include "core/split/partition.hpp"
 
 #include <fmt/format.h>
 

@@ -4,8 +4,8 @@
 //
 // With SHARDTAP_FUZZ_STREAMS=DIR set, every stream is also written to DIR as
 // <run>-<points>.tap, for check_fuzz_tap_stream.py to hand to tap-parser --strict.
-#include <shardtap/tap_encoder.hpp>
-#include <shardtap/tap_reader.hpp>
+#include "core/tap/tap_encoder.hpp"
+#include "core/tap/tap_reader.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 

@@ -4,8 +4,8 @@
 
 #include "node_stream.hpp"
 
-#include <shardtap/tap_encoder.hpp>
-#include <shardtap/tap_header.hpp>
+#include "core/tap/tap_encoder.hpp"
+#include "core/tap/tap_header.hpp"
 
 #include <optional>
 #include <string>

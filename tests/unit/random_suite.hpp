@@ -1,7 +1,7 @@
 #pragma once
 // Random test suites for property tests: names with the characters that break naive splitters.
 
-#include <shardtap/partition.hpp>
+#include "core/split/partition.hpp"
 
 #include <algorithm>
 #include <deque>

@@ -1,7 +1,7 @@
 #pragma once
 // Sample values shared by the TAP tests.
 
-#include <shardtap/tap_encoder.hpp>
+#include "core/tap/tap_encoder.hpp"
 
 #include <random>
 #include <string>

@@ -1,4 +1,5 @@
-#include <shardtap/durations.hpp>
+#include "core/durations/durations.hpp"
+#include "posix/durations_file.hpp"
 
 #include "random_suite.hpp"
 #include "temporary_directory.hpp"

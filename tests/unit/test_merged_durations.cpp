@@ -1,8 +1,9 @@
 #include "merged_durations.hpp"
 #include "temporary_directory.hpp"
 
-#include <shardtap/durations.hpp>
-#include <shardtap/read_file.hpp>
+#include "core/durations/durations.hpp"
+#include "posix/durations_file.hpp"
+#include "posix/files.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 

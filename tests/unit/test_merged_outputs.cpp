@@ -2,7 +2,7 @@
 #include "merged_outputs.hpp"
 #include "node_streams.hpp"
 
-#include <shardtap/tap_reader.hpp>
+#include "core/tap/tap_reader.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>

@@ -1,4 +1,4 @@
-#include <shardtap/node.hpp>
+#include "core/split/node.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>

@@ -1,4 +1,4 @@
-#include <shardtap/partition.hpp>
+#include "core/split/partition.hpp"
 
 #include "random_suite.hpp"
 

@@ -2,7 +2,7 @@
 #include "progress.hpp"
 #include "temporary_directory.hpp"
 
-#include <shardtap/tap_reader.hpp>
+#include "core/tap/tap_reader.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 

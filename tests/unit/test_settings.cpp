@@ -1,4 +1,4 @@
-#include <shardtap/settings.hpp>
+#include "core/split/settings.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>

@@ -1,4 +1,4 @@
-#include <shardtap/tap_encoder.hpp>
+#include "core/tap/tap_encoder.hpp"
 
 #include "tap_samples.hpp"
 

@@ -1,4 +1,4 @@
-#include <shardtap/tap_header.hpp>
+#include "core/tap/tap_header.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 

@@ -1,5 +1,5 @@
-#include <shardtap/tap_encoder.hpp>
-#include <shardtap/tap_reader.hpp>
+#include "core/tap/tap_encoder.hpp"
+#include "core/tap/tap_reader.hpp"
 
 #include "tap_samples.hpp"
 

@@ -1,4 +1,4 @@
-#include <shardtap/tap_text.hpp>
+#include "core/tap/tap_text.hpp"
 
 #include "tap_samples.hpp"
 

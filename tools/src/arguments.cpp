@@ -73,12 +73,12 @@ RunOptions parse_run(std::vector<std::string> const& arguments) {
             ++i;
             break;
         }
-        if (auto value = option_value(arguments, i, "run", {"-n", "--nodes"})) {
-            options.nodes = node_count(*value);
+        if (auto nodes = option_value(arguments, i, "run", {"-n", "--nodes"})) {
+            options.nodes = node_count(*nodes);
             nodes_given = true;
-        } else if (auto value = option_value(arguments, i, "run", {"--out"})) {
-            if (value->empty()) throw UsageError("run: --out needs a directory");
-            options.out_dir = *value;
+        } else if (auto out = option_value(arguments, i, "run", {"--out"})) {
+            if (out->empty()) throw UsageError("run: --out needs a directory");
+            options.out_dir = *out;
         } else if (output_option(arguments, i, "run", options.outputs)) {
         } else if (!argument.empty() && argument[0] == '-') {
             throw UsageError(fmt::format("run: unknown option '{}'", argument));

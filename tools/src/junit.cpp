@@ -1,6 +1,6 @@
 #include "merged_outputs.hpp"
 
-#include <shardtap/tap_text.hpp>
+#include "core/tap/tap_text.hpp"
 
 #include <fmt/format.h>
 

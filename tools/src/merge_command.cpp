@@ -5,7 +5,7 @@
 #include "merged_outputs.hpp"
 #include "summary.hpp"
 
-#include <shardtap/read_file.hpp>
+#include "posix/files.hpp"
 
 #include <fmt/format.h>
 

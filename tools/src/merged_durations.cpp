@@ -1,6 +1,7 @@
 #include "merged_durations.hpp"
 
-#include <shardtap/durations.hpp>
+#include "core/durations/durations.hpp"
+#include "posix/durations_file.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #include "merged_outputs.hpp"
 
-#include <shardtap/tap_encoder.hpp>
+#include "core/tap/tap_encoder.hpp"
 
 #include <fmt/format.h>
 

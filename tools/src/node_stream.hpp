@@ -2,7 +2,7 @@
 // One node's result as the merge sees it: its TAP stream read with the project's reader, or
 // why it could not be read, and (for `shardtap run`) how its process ended.
 
-#include <shardtap/tap_reader.hpp>
+#include "core/tap/tap_reader.hpp"
 
 #include <optional>
 #include <string>

@@ -1,6 +1,6 @@
 #include "progress.hpp"
 
-#include <shardtap/read_file.hpp>
+#include "posix/files.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 // Live progress of running nodes, read from their TAP files as they grow.
 
-#include <shardtap/tap_reader.hpp>
+#include "core/tap/tap_reader.hpp"
 
 #include <cstddef>
 #include <cstdio>

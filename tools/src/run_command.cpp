@@ -3,7 +3,7 @@
 #include "node_process.hpp"
 #include "progress.hpp"
 
-#include <shardtap/read_file.hpp>
+#include "posix/files.hpp"
 
 #include <fmt/format.h>
 

@@ -1,0 +1,66 @@
+#include "durations_listener.hpp"
+
+#include "command_line_options.hpp"
+#include "posix/environment.hpp"
+#include "core/durations/json_quoted.hpp"
+#include "posix/durations_file.hpp"
+
+#include <catch2/catch_test_case_info.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include <unistd.h>
+
+namespace shardtap {
+
+void DurationsListener::testRunStarting(Catch::TestRunInfo const&) {
+    try {
+        out_ = resolve_durations_out(process_environment(), command_line_arguments());
+        if (out_) {
+            check_durations_writable(*out_);
+            not_written_ = fmt::format("shardtap: the run crashed; durations were not written to {} "
+                                       "(a previous file there is left as it was)\n",
+                                       json_quoted(*out_));
+        }
+    } catch (std::exception const& error) {
+        fmt::print(stderr, "{}\n", error.what());
+        std::fflush(stderr);
+        std::exit(1);
+    }
+}
+
+void DurationsListener::testCaseStarting(Catch::TestCaseInfo const&) {
+    started_ = std::chrono::steady_clock::now();
+}
+
+void DurationsListener::testCaseEnded(Catch::TestCaseStats const& stats) {
+    if (!out_ || crashed_) return;  // no allocation inside a signal handler
+    std::chrono::duration<double> const elapsed = std::chrono::steady_clock::now() - started_;
+    auto const seconds = std::round(elapsed.count() * 1e6) / 1e6;  // microseconds are plenty
+    // Test cases may share a name (in different fixture classes): keep the longest.
+    auto [entry, inserted] = durations_.emplace(stats.testInfo->name, seconds);
+    if (!inserted) entry->second = std::max(entry->second, seconds);
+}
+
+void DurationsListener::fatalErrorEncountered(Catch::StringRef) { crashed_ = true; }
+
+void DurationsListener::testRunEnded(Catch::TestRunStats const&) {
+    if (!out_) return;
+    if (crashed_) {  // inside Catch2's signal handler: one write(2), nothing more
+        [[maybe_unused]] auto const written = ::write(2, not_written_.data(), not_written_.size());
+        return;
+    }
+    try {
+        write_durations(*out_, durations_);
+    } catch (DurationsError const& error) {
+        // The results are already decided and the reporters still have to finish: say so, and
+        // leave the missing file to whoever wanted it.
+        fmt::print(stderr, "{}\n", error.what());
+    }
+}
+
+}  // namespace shardtap

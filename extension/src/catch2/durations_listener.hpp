@@ -1,0 +1,35 @@
+#pragma once
+#include "core/durations/durations.hpp"
+
+#include <catch2/reporters/catch_reporter_event_listener.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace shardtap {
+
+// Times each test case from testCaseStarting to testCaseEnded on a steady clock (Catch2's own
+// section durations are 0 when a test case ends by an exception) and, when SHARDTAP_DURATIONS_OUT
+// or --shardtap-durations-out names a file, writes them there atomically at the end of the run.
+// A file it cannot write stops the run before the first test case. After a crash it writes
+// nothing: Catch2 ends the run from inside its signal handler, where allocating, fsync and
+// rename could deadlock (a crash inside malloc holds its lock); the previous file stays.
+class DurationsListener : public Catch::EventListenerBase {
+public:
+    using EventListenerBase::EventListenerBase;
+    void testRunStarting(Catch::TestRunInfo const& info) override;
+    void testCaseStarting(Catch::TestCaseInfo const& info) override;
+    void testCaseEnded(Catch::TestCaseStats const& stats) override;
+    void fatalErrorEncountered(Catch::StringRef error) override;
+    void testRunEnded(Catch::TestRunStats const& stats) override;
+
+private:
+    std::optional<std::string> out_;
+    std::chrono::steady_clock::time_point started_;
+    Durations durations_;
+    bool crashed_ = false;
+    std::string not_written_;  // the line to say so after a crash, made while it is safe
+};
+
+}  // namespace shardtap

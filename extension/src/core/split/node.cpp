@@ -1,0 +1,145 @@
+#include "core/split/node.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace shardtap {
+namespace {
+
+// One row per CI system; adding a CI is adding a row. The first row whose variables are
+// present decides, so the order is the documented precedence: explicit shardtap variables,
+// then CI systems recognised by variables of their own, then the generic CI_NODE_* pair.
+struct Provider {
+    std::string_view name;
+    std::string_view total_variable;
+    std::string_view index_variable;
+    std::size_t first_index;            // 0 or 1: the value of the first node's index
+    std::string_view marker = {};       // only when this variable is set too
+    bool single_node_without_index = false;  // total 1 may come without an index
+};
+
+constexpr Provider providers[] = {
+    {"shardtap", "SHARDTAP_NODE_TOTAL", "SHARDTAP_NODE_INDEX", 0},
+    {"GitLab CI", "CI_NODE_TOTAL", "CI_NODE_INDEX", 1, "GITLAB_CI", true},
+    {"CircleCI", "CIRCLE_NODE_TOTAL", "CIRCLE_NODE_INDEX", 0},
+    {"Buildkite", "BUILDKITE_PARALLEL_JOB_COUNT", "BUILDKITE_PARALLEL_JOB", 0},
+    {"Semaphore", "SEMAPHORE_JOB_COUNT", "SEMAPHORE_JOB_INDEX", 1},
+    {"Azure Pipelines", "SYSTEM_TOTALJOBSINPHASE", "SYSTEM_JOBPOSITIONINPHASE", 1},
+    {"Bazel", "TEST_TOTAL_SHARDS", "TEST_SHARD_INDEX", 0},
+    {"Heroku CI", "CI_NODE_TOTAL", "CI_NODE_INDEX", 0},
+};
+
+constexpr std::size_t largest_value = INT32_MAX;
+
+std::optional<std::string> lookup(Environment const& environment, std::string_view name) {
+    auto found = environment.find(std::string(name));
+    if (found == environment.end()) return std::nullopt;
+    return found->second;
+}
+
+// Quoted, with anything unprintable escaped, so an error stays on one line.
+std::string quoted(std::optional<std::string> const& value) {
+    if (!value) return "unset";
+    std::string out = "\"";
+    for (unsigned char c : *value) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c < 0x20 || c == 0x7f) {
+            out += fmt::format("\\x{:02x}", c);
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out + '"';
+}
+
+// Strict: decimal digits only. No sign, no spaces, no hex, nothing after.
+std::optional<std::size_t> whole_number(std::string const& text, std::string_view variable,
+                                        std::string& problem) {
+    if (text.empty()) {
+        problem = fmt::format("{} is empty", variable);
+        return std::nullopt;
+    }
+    std::size_t value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') {
+            problem = fmt::format("{} is not a whole number", variable);
+            return std::nullopt;
+        }
+        value = value * 10 + static_cast<std::size_t>(c - '0');
+        if (value > largest_value) {
+            problem = fmt::format("{} is too large", variable);
+            return std::nullopt;
+        }
+    }
+    return value;
+}
+
+[[noreturn]] void fail(Provider const& provider, std::string const& problem,
+                       std::optional<std::string> const& total,
+                       std::optional<std::string> const& index) {
+    throw NodeError(fmt::format("shardtap: bad node configuration ({}): {}; got {}={} {}={}",
+                                provider.name, problem, provider.total_variable, quoted(total),
+                                provider.index_variable, quoted(index)));
+}
+
+Node from_variables(Provider const& provider, std::optional<std::string> const& total_text,
+                    std::optional<std::string> const& index_text) {
+    std::string problem;
+    if (!total_text) {
+        fail(provider, fmt::format("{} is set but {} is not", provider.index_variable,
+                                   provider.total_variable),
+             total_text, index_text);
+    }
+    auto total = whole_number(*total_text, provider.total_variable, problem);
+    if (!total) fail(provider, problem, total_text, index_text);
+    if (*total < 1) {
+        fail(provider, fmt::format("{} must be at least 1", provider.total_variable), total_text,
+             index_text);
+    }
+    if (!index_text) {
+        if (*total == 1 && provider.single_node_without_index) {
+            return Node{0, 1, std::string(provider.name)};
+        }
+        fail(provider, fmt::format("{} is set but {} is not", provider.total_variable,
+                                   provider.index_variable),
+             total_text, index_text);
+    }
+    auto index = whole_number(*index_text, provider.index_variable, problem);
+    if (!index) fail(provider, problem, total_text, index_text);
+    auto const first = provider.first_index;
+    if (*index < first || *index - first >= *total) {
+        fail(provider,
+             fmt::format("{} must be from {} to {} ({}-based)", provider.index_variable, first,
+                         *total - 1 + first, first),
+             total_text, index_text);
+    }
+    return Node{*index - first, *total, std::string(provider.name)};
+}
+
+}  // namespace
+
+Node resolve_node(Environment const& environment, std::optional<ShardArguments> command_line) {
+    if (command_line && (command_line->count != 1 || command_line->index != 0)) {
+        if (command_line->count < 1 || command_line->index >= command_line->count) {
+            throw NodeError(fmt::format(
+                "shardtap: bad node configuration (command line): --shard-index must be from 0 "
+                "to {}; got --shard-count {} --shard-index {}",
+                command_line->count == 0 ? 0 : command_line->count - 1, command_line->count,
+                command_line->index));
+        }
+        return Node{command_line->index, command_line->count, "command line"};
+    }
+    for (auto const& provider : providers) {
+        if (!provider.marker.empty() && !lookup(environment, provider.marker)) continue;
+        auto total = lookup(environment, provider.total_variable);
+        auto index = lookup(environment, provider.index_variable);
+        if (total || index) return from_variables(provider, total, index);
+    }
+    return Node{};
+}
+
+}  // namespace shardtap

@@ -1,0 +1,69 @@
+#include "core/split/settings.hpp"
+
+#include "core/durations/json_quoted.hpp"
+
+#include <fmt/format.h>
+
+namespace shardtap {
+namespace {
+
+// A value from the command line or else the environment, with the name it was given by.
+struct Setting {
+    std::string source;  // "--shardtap-strategy" or "SHARDTAP_STRATEGY"
+    std::string value;
+};
+
+std::optional<Setting> lookup(Environment const& environment, std::string const& variable,
+                              std::optional<std::string> const& argument,
+                              std::string const& option) {
+    std::optional<Setting> setting;
+    if (argument) {
+        setting = Setting{option, *argument};
+    } else if (auto found = environment.find(variable); found != environment.end()) {
+        setting = Setting{variable, found->second};
+    }
+    if (setting && setting->value.empty()) {
+        throw SettingsError(fmt::format("shardtap: {} is empty", setting->source));
+    }
+    return setting;
+}
+
+}  // namespace
+
+SplitSettings resolve_split_settings(Environment const& environment,
+                                     SettingArguments const& arguments) {
+    auto const strategy =
+        lookup(environment, "SHARDTAP_STRATEGY", arguments.strategy, "--shardtap-strategy");
+    auto const durations =
+        lookup(environment, "SHARDTAP_DURATIONS", arguments.durations, "--shardtap-durations");
+    SplitSettings settings;
+    if (durations) settings.durations_file = durations->value;
+    if (!strategy) {
+        settings.strategy = durations ? Strategy::duration : Strategy::round_robin;
+        return settings;
+    }
+    auto const named = strategy_named(strategy->value);
+    if (!named) {
+        throw SettingsError(fmt::format(
+            "shardtap: unknown strategy {}={}; expected {} or {}", strategy->source,
+            json_quoted(strategy->value), to_string(Strategy::round_robin), to_string(Strategy::duration)));
+    }
+    if (*named == Strategy::duration && !durations) {
+        throw SettingsError(fmt::format(
+            "shardtap: {}=duration needs a durations file: set SHARDTAP_DURATIONS=FILE (or "
+            "--shardtap-durations FILE), recorded by an earlier run with SHARDTAP_DURATIONS_OUT",
+            strategy->source));
+    }
+    settings.strategy = *named;
+    return settings;
+}
+
+std::optional<std::string> resolve_durations_out(Environment const& environment,
+                                                 SettingArguments const& arguments) {
+    auto const out = lookup(environment, "SHARDTAP_DURATIONS_OUT", arguments.durations_out,
+                            "--shardtap-durations-out");
+    if (!out) return std::nullopt;
+    return out->value;
+}
+
+}  // namespace shardtap

@@ -1,0 +1,205 @@
+#include "core/tap/tap_encoder.hpp"
+#include "core/tap/tap_text.hpp"
+
+#include <fmt/format.h>
+
+#include <iterator>
+#include <stdexcept>
+
+namespace shardtap {
+namespace {
+
+// Writes the lines of one diagnostics block, each starting with the block's prefix.
+class BlockWriter {
+public:
+    BlockWriter(std::string& out, DiagnosticsStyle style)
+        : m_out(out), m_prefix(style == DiagnosticsStyle::yaml ? "  " : "# ") {}
+
+    void line(std::string_view text) {
+        m_out += m_prefix;
+        m_out += text;
+        m_out += '\n';
+    }
+    void text(int indent, std::string_view key, std::string_view value) {
+        if (value.empty()) return;
+        start(indent, key);
+        m_out += ' ';
+        append_yaml_quoted(m_out, value);
+        m_out += '\n';
+    }
+    void number(int indent, std::string_view key, std::size_t value) {
+        start(indent, key);
+        fmt::format_to(std::back_inserter(m_out), " {}\n", value);
+    }
+    void milliseconds(int indent, std::string_view key, double value) {
+        start(indent, key);
+        fmt::format_to(std::back_inserter(m_out), " {:.3f}\n", value);
+    }
+    void list(int indent, std::string_view key, std::vector<std::string> const& values) {
+        if (values.empty()) return;
+        start(indent, key);
+        m_out += '\n';
+        for (auto const& value : values) {
+            m_out += m_prefix;
+            m_out.append(static_cast<std::size_t>(indent) + 2, ' ');
+            m_out += "- ";
+            append_yaml_quoted(m_out, value);
+            m_out += '\n';
+        }
+    }
+    // "key:" (indent >= 0) or, for the first key of a list item, "- key:" (indent -2 - n).
+    void start(int indent, std::string_view key) {
+        m_out += m_prefix;
+        if (indent < 0) {
+            m_out.append(static_cast<std::size_t>(-indent - 2), ' ');
+            m_out += "- ";
+        } else {
+            m_out.append(static_cast<std::size_t>(indent), ' ');
+        }
+        m_out += key;
+        m_out += ':';
+    }
+
+private:
+    std::string& m_out;
+    std::string_view m_prefix;
+};
+
+// A directive's or Bail out!'s reason: readers skip the blanks before it, so leading spaces
+// are written as \x20 to come back.
+void append_reason(std::string& out, std::string_view reason) {
+    out += ' ';
+    std::size_t spaces = 0;
+    while (spaces < reason.size() && reason[spaces] == ' ') ++spaces;
+    for (std::size_t i = 0; i < spaces; ++i) out += "\\x20";
+    append_escaped_text(out, reason.substr(spaces));
+}
+
+}  // namespace
+
+bool operator==(TapFailure const& a, TapFailure const& b) {
+    return a.kind == b.kind && a.file == b.file && a.line == b.line && a.macro == b.macro &&
+           a.expression == b.expression && a.expansion == b.expansion &&
+           a.message == b.message && a.messages == b.messages && a.sections == b.sections;
+}
+
+bool TapDiagnostics::empty() const {
+    return !duration_ms && message.empty() && failures.empty() && stdout_text.empty() &&
+           stderr_text.empty();
+}
+
+bool operator==(TapDiagnostics const& a, TapDiagnostics const& b) {
+    return a.duration_ms == b.duration_ms && a.message == b.message &&
+           a.failures == b.failures && a.stdout_text == b.stdout_text &&
+           a.stderr_text == b.stderr_text;
+}
+
+void append_tap_diagnostics(std::string& out, TapDiagnostics const& d, DiagnosticsStyle style) {
+    BlockWriter block(out, style);
+    block.line("---");
+    if (d.duration_ms) block.milliseconds(0, "duration_ms", *d.duration_ms);
+    block.text(0, "message", d.message);
+    if (!d.failures.empty()) {
+        block.start(0, "failures");
+        out += '\n';
+        for (auto const& f : d.failures) {
+            block.text(-4, "kind", f.kind.empty() ? std::string_view("failure") : f.kind);
+            block.text(4, "file", f.file);
+            if (f.line != 0) block.number(4, "line", f.line);
+            block.text(4, "macro", f.macro);
+            block.text(4, "expression", f.expression);
+            block.text(4, "expansion", f.expansion);
+            block.text(4, "message", f.message);
+            block.list(4, "messages", f.messages);
+            block.list(4, "sections", f.sections);
+        }
+    }
+    block.text(0, "stdout", d.stdout_text);
+    block.text(0, "stderr", d.stderr_text);
+    block.line("...");
+}
+
+void append_tap_class(std::string& out, std::string_view class_name) {
+    if (class_name.empty()) return;
+    out += tap_class_prefix;
+    append_escaped_text(out, class_name);
+    out += '\n';
+}
+
+std::string_view TapEncoder::finish() { return m_out; }
+
+std::string_view TapEncoder::version() {
+    m_out = "TAP version 14\n";
+    return finish();
+}
+
+std::string_view TapEncoder::header(TapHeader const& header) {
+    m_out.clear();
+    append_tap_header(m_out, header);
+    return finish();
+}
+
+std::string_view TapEncoder::plan(std::size_t count) {
+    if (m_planned) throw std::logic_error("TapEncoder: the plan was already written");
+    if (m_points != 0) throw std::logic_error("TapEncoder: plan() after a test point; use final_plan()");
+    m_planned = count;
+    m_out = fmt::format("1..{}\n", count);
+    return finish();
+}
+
+std::string_view TapEncoder::skip_all(std::string_view reason) {
+    if (m_planned || m_points != 0) throw std::logic_error("TapEncoder: skip_all() must be the only plan");
+    m_planned = 0;
+    m_out = "1..0 # SKIP";
+    if (!reason.empty()) append_reason(m_out, reason);
+    m_out += '\n';
+    return finish();
+}
+
+std::string_view TapEncoder::point(TapPointView const& p) {
+    if (m_planned && m_points >= *m_planned) {
+        throw std::logic_error(fmt::format("TapEncoder: test point {} is beyond the plan 1..{}",
+                                           m_points + 1, *m_planned));
+    }
+    ++m_points;
+    m_out.clear();
+    if (!p.ok) m_out += "not ";
+    fmt::format_to(std::back_inserter(m_out), "ok {}", m_points);
+    if (!p.description.empty()) {
+        m_out += " - ";
+        append_escaped_text(m_out, p.description);
+    }
+    if (p.directive != TapDirective::none) {
+        m_out += p.directive == TapDirective::skip ? " # SKIP" : " # TODO";
+        if (!p.reason.empty()) append_reason(m_out, p.reason);
+    }
+    m_out += '\n';
+    if (p.diagnostics && !p.diagnostics->empty()) {
+        append_tap_diagnostics(m_out, *p.diagnostics, m_style);
+    }
+    append_tap_class(m_out, p.class_name);
+    return finish();
+}
+
+std::string_view TapEncoder::final_plan() {
+    if (m_planned) throw std::logic_error("TapEncoder: the plan was already written");
+    m_planned = m_points;
+    m_out = fmt::format("1..{}\n", m_points);
+    return finish();
+}
+
+std::string_view TapEncoder::bail_out(std::string_view reason) {
+    m_out = "Bail out!";
+    if (!reason.empty()) append_reason(m_out, reason);
+    m_out += '\n';
+    return finish();
+}
+
+std::string_view TapEncoder::comment(std::string_view text) {
+    m_out = "# ";
+    append_escaped_text(m_out, text);
+    m_out += '\n';
+    return finish();
+}
+
+}  // namespace shardtap

@@ -1,0 +1,248 @@
+#include "core/tap/tap_text.hpp"
+
+#include <cstdint>
+
+namespace shardtap {
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+void append_hex_byte(std::string& out, char prefix, unsigned char byte) {
+    out += '\\';
+    out += prefix;
+    out += hex_digits[byte >> 4];
+    out += hex_digits[byte & 0xf];
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Reads `digits` hex digits at text[at]; -1 when they are not all there.
+long read_hex(std::string_view text, std::size_t at, int digits) {
+    if (at + static_cast<std::size_t>(digits) > text.size()) return -1;
+    long value = 0;
+    for (int i = 0; i < digits; ++i) {
+        int const digit = hex_value(text[at + static_cast<std::size_t>(i)]);
+        if (digit < 0) return -1;
+        value = value * 16 + digit;
+    }
+    return value;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xc0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xe0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else {
+        out += static_cast<char>(0xf0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (cp & 0x3f));
+    }
+}
+
+}  // namespace
+
+CodePoint decode_utf8(std::string_view text, std::size_t at) {
+    if (at >= text.size()) return {};
+    auto const byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
+    unsigned char const lead = byte(0);
+    if (lead < 0x80) return {lead, 1};
+    std::size_t length = 0;
+    std::uint32_t value = 0;
+    std::uint32_t minimum = 0;
+    if (lead >= 0xc2 && lead <= 0xdf) {
+        length = 2, value = lead & 0x1f, minimum = 0x80;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+        length = 3, value = lead & 0x0f, minimum = 0x800;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+        length = 4, value = lead & 0x07, minimum = 0x10000;
+    } else {
+        return {};
+    }
+    if (at + length > text.size()) return {};
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((byte(i) & 0xc0) != 0x80) return {};
+        value = (value << 6) | (byte(i) & 0x3f);
+    }
+    if (value < minimum || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return {};
+    return {value, length};
+}
+
+namespace {
+
+// Characters some consumer would take for a line break, a control or a byte order mark.
+bool needs_escape(std::uint32_t cp) {
+    return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || cp == 0xfeff ||
+           cp == 0xfffe || cp == 0xffff;
+}
+
+// How a character that is neither printable ASCII nor valid here is written.
+enum class WideEscape {
+    bytes,    // \xHH per byte of its UTF-8 form: TAP text, exactly reversible
+    unicode,  // \uHHHH: a YAML double-quoted scalar
+};
+
+// Appends `text` with `\`, `special` (the one other character that must be escaped), \n, \r,
+// \t, other controls and bytes that are not UTF-8 escaped; plain ASCII goes through in runs.
+void append_escaped(std::string& out, std::string_view text, char special, WideEscape wide) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t run = i;
+        while (run < text.size()) {
+            auto const c = static_cast<unsigned char>(text[run]);
+            if (c < 0x20 || c >= 0x7f || c == '\\' || c == static_cast<unsigned char>(special)) break;
+            ++run;
+        }
+        out.append(text.data() + i, run - i);
+        i = run;
+        if (i == text.size()) break;
+        auto const c = static_cast<unsigned char>(text[i]);
+        if (c == '\\' || c == static_cast<unsigned char>(special)) {
+            out += '\\';
+            out += static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        switch (c) {
+            case '\n': out += "\\n"; ++i; continue;
+            case '\r': out += "\\r"; ++i; continue;
+            case '\t': out += "\\t"; ++i; continue;
+            default: break;
+        }
+        auto const cp = c < 0x80 ? CodePoint{} : decode_utf8(text, i);
+        if (cp.length == 0) {  // an ASCII control, or a byte that is not UTF-8
+            append_hex_byte(out, 'x', c);
+            ++i;
+        } else if (!needs_escape(cp.value)) {
+            out.append(text.data() + i, cp.length);
+            i += cp.length;
+        } else if (wide == WideEscape::bytes) {
+            for (std::size_t k = 0; k < cp.length; ++k) {
+                append_hex_byte(out, 'x', static_cast<unsigned char>(text[i + k]));
+            }
+            i += cp.length;
+        } else {
+            out += "\\u";
+            for (int shift = 12; shift >= 0; shift -= 4) out += hex_digits[(cp.value >> shift) & 0xf];
+            i += cp.length;
+        }
+    }
+}
+
+}  // namespace
+
+void append_escaped_text(std::string& out, std::string_view text) {
+    append_escaped(out, text, '#', WideEscape::bytes);
+}
+
+std::string escape_text(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    append_escaped_text(out, text);
+    return out;
+}
+
+std::string unescape_text(std::string_view escaped) {
+    std::string out;
+    out.reserve(escaped.size());
+    for (std::size_t i = 0; i < escaped.size(); ++i) {
+        char const c = escaped[i];
+        if (c != '\\' || i + 1 == escaped.size()) {
+            out += c;
+            continue;
+        }
+        char const next = escaped[i + 1];
+        switch (next) {
+            case '\\': out += '\\'; ++i; continue;
+            case '#': out += '#'; ++i; continue;
+            case 'n': out += '\n'; ++i; continue;
+            case 'r': out += '\r'; ++i; continue;
+            case 't': out += '\t'; ++i; continue;
+            case 'x': {
+                long const value = read_hex(escaped, i + 2, 2);
+                if (value >= 0) {
+                    out += static_cast<char>(value);
+                    i += 3;
+                    continue;
+                }
+                break;
+            }
+            default: break;
+        }
+        out += c;  // a lone backslash is literal
+    }
+    return out;
+}
+
+void append_yaml_quoted(std::string& out, std::string_view text) {
+    out += '"';
+    append_escaped(out, text, '"', WideEscape::unicode);
+    out += '"';
+}
+
+std::size_t read_yaml_quoted(std::string_view quoted, std::string& value) {
+    value.clear();
+    if (quoted.empty() || quoted[0] != '"') return 0;
+    for (std::size_t i = 1; i < quoted.size(); ++i) {
+        char const c = quoted[i];
+        if (c == '"') return i + 1;
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t') return 0;
+        if (c != '\\') {
+            value += c;
+            continue;
+        }
+        if (++i == quoted.size()) return 0;
+        switch (quoted[i]) {
+            case '\\': value += '\\'; break;
+            case '"': value += '"'; break;
+            case '/': value += '/'; break;
+            case ' ': value += ' '; break;
+            case '\t': value += '\t'; break;
+            case '0': value += '\0'; break;
+            case 'a': value += '\a'; break;
+            case 'b': value += '\b'; break;
+            case 't': value += '\t'; break;
+            case 'n': value += '\n'; break;
+            case 'v': value += '\v'; break;
+            case 'f': value += '\f'; break;
+            case 'r': value += '\r'; break;
+            case 'e': value += '\x1b'; break;
+            case 'N': append_utf8(value, 0x85); break;
+            case '_': append_utf8(value, 0xa0); break;
+            case 'L': append_utf8(value, 0x2028); break;
+            case 'P': append_utf8(value, 0x2029); break;
+            case 'x': {
+                // \xHH is written for single bytes (ASCII controls, bytes that are not UTF-8).
+                long const byte = read_hex(quoted, i + 1, 2);
+                if (byte < 0) return 0;
+                value += static_cast<char>(byte);
+                i += 2;
+                break;
+            }
+            case 'u':
+            case 'U': {
+                int const digits = quoted[i] == 'u' ? 4 : 8;
+                long const cp = read_hex(quoted, i + 1, digits);
+                if (cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+                append_utf8(value, static_cast<std::uint32_t>(cp));
+                i += static_cast<std::size_t>(digits);
+                break;
+            }
+            default: return 0;
+        }
+    }
+    return 0;  // no closing quote
+}
+
+}  // namespace shardtap

@@ -1,9 +1,0 @@
-#pragma once
-#include <shardtap/node.hpp>
-
-namespace shardtap {
-
-// This process's environment variables.
-Environment process_environment();
-
-}  // namespace shardtap

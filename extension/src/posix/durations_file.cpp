@@ -1,0 +1,43 @@
+#include "posix/durations_file.hpp"
+
+#include "core/durations/json_quoted.hpp"
+#include "posix/files.hpp"
+
+#include <fmt/format.h>
+
+namespace shardtap {
+namespace {
+
+[[noreturn]] void fail(std::string const& path, std::string const& problem) {
+    throw DurationsError(fmt::format("shardtap: durations file {}: {}", json_quoted(path), problem));
+}
+
+}  // namespace
+
+Durations read_durations(std::string const& path) {
+    std::string text;
+    try {
+        text = read_file(path);
+    } catch (FileReadError const& error) {
+        fail(path, "cannot read: " + error.reason());
+    }
+    return parse_durations(text, path);
+}
+
+void write_durations(std::string const& path, Durations const& durations) {
+    try {
+        write_file_atomically(path, format_durations(durations));
+    } catch (FileWriteError const& error) {
+        fail(path, error.what());
+    }
+}
+
+void check_durations_writable(std::string const& path) {
+    try {
+        check_writable_beside(path);
+    } catch (FileWriteError const& error) {
+        fail(path, error.what());
+    }
+}
+
+}  // namespace shardtap
