@@ -203,8 +203,14 @@ class AtomicWriteTest(unittest.TestCase):
         self.directory.cleanup()
 
     def test_a_killed_run_leaves_the_old_file_and_nothing_else(self):
-        process = start(SLEEPY, "[.hangs]", env={"SHARDTAP_DURATIONS_OUT": self.out})
-        time.sleep(0.3)
+        marker = os.path.join(self.directory.name, "hanging")
+        process = start(SLEEPY, "[.hangs]", env={"SHARDTAP_DURATIONS_OUT": self.out,
+                                                 "SLEEPY_HANGING": marker})
+        deadline = time.monotonic() + 30
+        while not os.path.exists(marker) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertTrue(os.path.exists(marker), "the run never reached the hanging test case")
+        os.remove(marker)
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=10)
         with open(self.out) as file:
