@@ -6,9 +6,11 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BINARY_DIR, SOURCE_DIR, ran, run  # noqa: E402
+from harness import BINARY_DIR, SOURCE_DIR, catch2_version, ran, run  # noqa: E402
 
 CONSUMER = os.path.join(SOURCE_DIR, "tests", "consumer")
+# The Catch2 shardtap was built with: a consumer must link the same one.
+CATCH2 = f"-DCatch2_DIR={os.environ.get('SHARDTAP_CATCH2_DIR', '')}"
 
 
 def check(*argv, **kwargs):
@@ -22,7 +24,7 @@ def build_consumer(build_dir, *cmake_args):
     # A sanitized shardtap needs a sanitized consumer to link.
     flags = os.environ.get("SHARDTAP_CONSUMER_FLAGS", "")
     check("cmake", "-S", CONSUMER, "-B", build_dir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
-          f"-DCMAKE_CXX_FLAGS={flags}", f"-DCMAKE_EXE_LINKER_FLAGS={flags}", *cmake_args)
+          f"-DCMAKE_CXX_FLAGS={flags}", f"-DCMAKE_EXE_LINKER_FLAGS={flags}", CATCH2, *cmake_args)
     check("cmake", "--build", build_dir, "-j2")
     return os.path.join(build_dir, "consumer_tests"), os.path.join(build_dir, "consumer_unguarded")
 
@@ -30,6 +32,7 @@ def build_consumer(build_dir, *cmake_args):
 class PackageTest(unittest.TestCase):
     def assert_consumer_works(self, tests, unguarded):
         self.assertEqual(len(ran(tests)), 4)
+        self.assertEqual(catch2_version(tests), catch2_version())
         shares = [ran(tests, env={"CI_NODE_TOTAL": 2, "CI_NODE_INDEX": i}) for i in range(2)]
         self.assertEqual(sorted(shares[0] + shares[1]), sorted(ran(tests)))
         self.assertEqual(len(shares[0]), 2)
@@ -58,7 +61,7 @@ class PackageTest(unittest.TestCase):
             flags = os.environ.get("SHARDTAP_CONSUMER_FLAGS", "")
             check("cmake", "-S", os.path.join(SOURCE_DIR, "sample_project"), "-B", build, "-G",
                   "Ninja", "-DCMAKE_BUILD_TYPE=Release", f"-DCMAKE_PREFIX_PATH={prefix}",
-                  f"-DCMAKE_CXX_FLAGS={flags}", f"-DCMAKE_EXE_LINKER_FLAGS={flags}")
+                  f"-DCMAKE_CXX_FLAGS={flags}", f"-DCMAKE_EXE_LINKER_FLAGS={flags}", CATCH2)
             with open(os.path.join(build, "CMakeCache.txt")) as cache:
                 self.assertIn(f"shardtap_DIR:PATH={prefix}", cache.read())
             check("cmake", "--build", build, "-j2")
