@@ -153,7 +153,7 @@ TEST_CASE("predicted loads are the sums of each node's estimates, for either str
     std::mt19937 rng(11);
     auto const suite = random_suite(rng, 300);
     Durations durations;
-    for (std::size_t i = 0; i < suite.size(); i += 2) durations.tests[std::string(suite[i].name)] = (i % 7) * 0.3;
+    for (std::size_t i = 0; i < suite.size(); i += 2) durations.tests[TestIdentity(suite[i])] = (i % 7) * 0.3;
     auto const estimates = estimated_microseconds(suite, durations);
     for (auto strategy : {Strategy::round_robin, Strategy::duration}) {
         auto const split = split_suite(suite, 7, strategy, &durations);
@@ -188,7 +188,7 @@ TEST_CASE("property: duration splits every test once, the same on every node, wh
     Durations durations;
     std::lognormal_distribution<double> seconds(-1.0, 1.5);
     for (auto const& key : suite) {
-        if (rng() % 5 != 0) durations.tests[std::string(key.name)] = seconds(rng);
+        if (rng() % 5 != 0) durations.tests[TestIdentity(key)] = seconds(rng);
     }
     for (auto const& key : random_suite(rng, 20)) durations.tests.emplace(std::string(key.name) + " gone", 50.0);
     CAPTURE(seed, suite.size(), total);
@@ -227,7 +227,7 @@ TEST_CASE("property: duration's heaviest node is within the list-scheduling boun
     auto const total = std::uniform_int_distribution<std::size_t>(1, 40)(rng);
     Durations durations;
     std::lognormal_distribution<double> seconds(-1.0, seed % 2 ? 0.5 : 2.0);
-    for (auto const& key : suite) durations.tests[std::string(key.name)] = seconds(rng);
+    for (auto const& key : suite) durations.tests[TestIdentity(key)] = seconds(rng);
     CAPTURE(seed, suite.size(), total);
 
     auto const estimates = estimated_microseconds(suite, durations);

@@ -1,5 +1,7 @@
 #include "merge.hpp"
 
+#include "core/identity/test_identity.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -175,7 +177,7 @@ private:
 
     void check_test_cases() {
         // Identities as the streams give them: a name, with class and tags where it is shared.
-        std::map<TestIdentity, std::vector<std::size_t>, std::less<>> nodes_of;  // -> positions in nodes_
+        std::map<TestIdentity, std::vector<std::size_t>, std::less<>> nodes_of;  // -> nodes_[n]
         for (std::size_t n = 0; n < nodes_.size(); ++n) {
             std::set<TestIdentityView> seen_here;
             for (auto const& point : nodes_[n].stream.points) {

@@ -13,8 +13,8 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <unordered_map>
 #include <stdexcept>
+#include <unordered_map>
 
 #include <unistd.h>
 
@@ -420,7 +420,8 @@ void TapStreamReporter::on_exit() noexcept {
     m_capture.stop();  // fds 1 and 2 back: what is written after this reaches the real ones
 }
 
-TapStreamReporter::IdentityLines TapStreamReporter::identity_lines(Catch::TestCaseInfo const& info) const {
+TapStreamReporter::IdentityLines TapStreamReporter::identity_lines(
+    Catch::TestCaseInfo const& info) const {
     if (m_sharing_a_name.count(&info) == 0) return {};
     return {std::string_view(info.className.data(), info.className.size()), info.tagsAsString()};
 }

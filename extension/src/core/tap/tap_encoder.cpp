@@ -121,7 +121,8 @@ void append_tap_diagnostics(std::string& out, TapDiagnostics const& d, Diagnosti
 }
 
 void append_tap_identity_lines(std::string& out, std::string_view class_name, std::string_view tags) {
-    for (auto [prefix, value] : {std::pair{tap_class_prefix, class_name}, std::pair{tap_tags_prefix, tags}}) {
+    for (auto [prefix, value] :
+         {std::pair{tap_class_prefix, class_name}, std::pair{tap_tags_prefix, tags}}) {
         if (value.empty()) continue;
         out += prefix;
         append_escaped_text(out, value);
