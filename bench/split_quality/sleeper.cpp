@@ -29,15 +29,15 @@ shardtap::Durations const& sleeps() {
 }
 
 void sleep_as_recorded() {
-    auto const seconds = sleeps().at(Catch::getResultCapture().getCurrentTestName());
+    auto const seconds = sleeps().tests.at(Catch::getResultCapture().getCurrentTestName());
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     SUCCEED();
 }
 
 bool const registered = [] {
-    for (auto const& entry : sleeps()) {
+    for (auto const& entry : sleeps().tests) {
         Catch::AutoReg(Catch::makeTestInvoker(&sleep_as_recorded), CATCH_INTERNAL_LINEINFO,
-                       Catch::StringRef(), Catch::NameAndTags{entry.first, ""});
+                       Catch::StringRef(), Catch::NameAndTags{entry.first.name, ""});
     }
     return true;
 }();

@@ -119,17 +119,17 @@ char const* name_of(Method method) {
 
 // Keys view their names: `names` keeps every name made so far (20,000 at most), in a deque so
 // that adding names never moves the ones earlier keys view.
-std::vector<shardtap::TestKey> keys_for(std::size_t count) {
+std::vector<shardtap::TestIdentityView> keys_for(std::size_t count) {
     static std::deque<std::string> names;
     while (names.size() < count) names.push_back(test_name(names.size()));
-    std::vector<shardtap::TestKey> keys;
+    std::vector<shardtap::TestIdentityView> keys;
     for (std::size_t i = 0; i < count; ++i) keys.push_back({names[i], "", ""});
     return keys;
 }
 
 shardtap::Durations durations_for(Seconds const& seconds) {
     shardtap::Durations durations;
-    for (std::size_t i = 0; i < seconds.size(); ++i) durations[test_name(i)] = seconds[i];
+    for (std::size_t i = 0; i < seconds.size(); ++i) durations.tests[test_name(i)] = seconds[i];
     return durations;
 }
 
@@ -163,7 +163,7 @@ std::vector<std::size_t> shardtap_node_of(std::size_t count, std::size_t nodes,
 shardtap::Durations noisy(Seconds const& seconds, std::mt19937_64& rng) {
     std::lognormal_distribution<double> factor(0.0, 0.2);
     auto durations = durations_for(seconds);
-    for (auto& entry : durations) entry.second *= factor(rng);
+    for (auto& entry : durations.tests) entry.second *= factor(rng);
     return durations;
 }
 

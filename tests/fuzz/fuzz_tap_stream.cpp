@@ -56,6 +56,7 @@ struct Point {
     std::string reason;
     TapDiagnostics diagnostics;
     std::string class_name;
+    std::string tags;
 };
 
 void dump(std::string const& stream, std::size_t points) {
@@ -99,6 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
             p.diagnostics.stderr_text = text(in);
         }
         if (in.ConsumeBool()) p.class_name = text(in);
+        if (in.ConsumeBool()) p.tags = text(in);
     }
     std::string const skip_reason = text(in);
 
@@ -107,7 +109,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     if (plan_first) stream += count == 0 ? tap.skip_all(skip_reason) : tap.plan(count);
     stream += tap.header(header);
     for (auto const& p : points) {
-        stream += tap.point({p.ok, p.description, p.directive, p.reason, &p.diagnostics, p.class_name});
+        stream += tap.point({p.ok, p.description, p.directive, p.reason, &p.diagnostics, p.class_name,
+                            p.tags});
     }
     if (!plan_first) stream += tap.final_plan();
     dump(stream, count);
@@ -128,6 +131,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         require(got.directive == want.directive, "directive differs");
         require(got.reason == want.reason, "reason differs");
         require(got.class_name == want.class_name, "class differs");
+        require(got.tags == want.tags, "tags differ");
         if (want.diagnostics.empty()) {
             require(got.diagnostic_lines.empty(), "diagnostics appeared");
             continue;

@@ -3,6 +3,7 @@
 Every integration test starts from a clean environment: the CI variables of the machine
 running the tests (a CI may well set CI_NODE_TOTAL) must never leak into a fixture.
 """
+import json
 import os
 import re
 import subprocess
@@ -52,6 +53,25 @@ def ran(binary, *args, env=None):
         raise AssertionError(f"{binary} {args} {env} exited {result.returncode}:\n"
                              f"{result.stderr.decode(errors='replace')}")
     return xml_test_cases(result.stdout)
+
+
+def durations_entries(path):
+    """A durations file as shardtap writes it (version 2), as {(name, class, tags): seconds};
+    class and tags are None for a name-only entry (what a version 1 file held)."""
+    with open(path) as file:
+        document = json.load(file)
+    assert document["format"] == "shardtap-durations" and document["version"] == 2, document
+    entries = {(e["name"], e.get("class"), e.get("tags")): e["seconds"] for e in document["durations"]}
+    assert len(entries) == len(document["durations"]), "an entry twice"
+    return entries
+
+
+def durations_by_name(path):
+    """The same for a suite whose test case names are unique: {name: seconds}."""
+    entries = durations_entries(path)
+    by_name = {name: seconds for (name, _, _), seconds in entries.items()}
+    assert len(by_name) == len(entries), f"names shared in {sorted(entries)}"
+    return by_name
 
 
 def catch2_version(binary=None):

@@ -12,7 +12,8 @@ import unittest
 import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import clean_environment, fixture, is_failure_status, ran, run  # noqa: E402
+from harness import (clean_environment, durations_by_name, durations_entries,  # noqa: E402
+                     fixture, is_failure_status, ran, run)
 
 SUITE = fixture("fixture_suite")
 SLEEPY = fixture("fixture_sleepy")
@@ -25,13 +26,6 @@ SLEEPS = {f"sleep {i:02}": 0.3 if i % 3 == 1 else 0.05 for i in range(1, 13)}
 
 def durations_file(entries, version=1, format_name="shardtap-durations"):
     return json.dumps({"format": format_name, "version": version, "durations": entries})
-
-
-def read_durations(path):
-    with open(path) as file:
-        document = json.load(file)
-    assert document["format"] == "shardtap-durations" and document["version"] == 1, document
-    return document["durations"]
 
 
 def start(binary, *args, env):
@@ -65,7 +59,7 @@ class RecordThenBalanceTest(unittest.TestCase):
             recorded_path = os.path.join(directory, "recorded.json")
             result = run(SLEEPY, env={"SHARDTAP_DURATIONS_OUT": recorded_path})
             self.assertEqual(result.returncode, 0, result.stderr)
-            recorded = read_durations(recorded_path)
+            recorded = durations_by_name(recorded_path)
             self.assertEqual(sorted(recorded), sorted(SLEEPS))
             for name, seconds in SLEEPS.items():
                 self.assertGreaterEqual(recorded[name], seconds, name)
@@ -99,7 +93,7 @@ class RecordThenBalanceTest(unittest.TestCase):
             self.assertAlmostEqual(reports[0]["heaviest"], max(r["predicted"] for r in reports),
                                    places=3)
 
-            measured = [read_durations(os.path.join(directory, f"node{i}.json"))
+            measured = [durations_by_name(os.path.join(directory, f"node{i}.json"))
                         for i in range(nodes)]
             self.assertEqual(sorted(n for node in measured for n in node), sorted(SLEEPS))
             makespan = max(sum(node.values()) for node in measured)
@@ -114,7 +108,7 @@ class RecordThenBalanceTest(unittest.TestCase):
             out = os.path.join(directory, "d.json")
             result = run(SLEEPY, "[.fails]", env={"SHARDTAP_DURATIONS_OUT": out})
             self.assertTrue(is_failure_status(result.returncode), result.returncode)
-            self.assertGreaterEqual(read_durations(out)["sleeps, then fails a REQUIRE"], 0.2)
+            self.assertGreaterEqual(durations_by_name(out)["sleeps, then fails a REQUIRE"], 0.2)
 
     def test_command_line_options_of_shardtap_main(self):
         with tempfile.TemporaryDirectory() as directory:
@@ -122,7 +116,7 @@ class RecordThenBalanceTest(unittest.TestCase):
             result = run(SUITE, "--shardtap-durations-out", out,
                          env={"SHARDTAP_DURATIONS_OUT": os.path.join(directory, "env.json")})
             self.assertEqual(result.returncode, 0, result.stderr)
-            self.assertIn("alpha", read_durations(out))
+            self.assertIn("alpha", [name for name, _, _ in durations_entries(out)])
             self.assertEqual(os.listdir(directory), ["d.json"], "the option wins over the variable")
 
             env = {"CI_NODE_TOTAL": 2, "CI_NODE_INDEX": 1}
@@ -142,8 +136,12 @@ class RecordThenBalanceTest(unittest.TestCase):
                 out = os.path.join(directory, "d.json")
                 result = run(binary, env={"SHARDTAP_DURATIONS_OUT": out})
                 self.assertEqual(result.returncode, 0, result.stderr)
-                self.assertEqual(len(read_durations(out)), len(ran(binary)) - 1,
-                                 "two fixtures share a name: one entry for both")
+                # Two fixtures share a name: an entry each.
+                self.assertEqual(len(durations_entries(out)), len(ran(binary)))
+                self.assertIn(("same name, two fixtures", "FirstFixture", "[fixture]"),
+                              durations_entries(out))
+                self.assertIn(("same name, two fixtures", "SecondFixture", "[fixture]"),
+                              durations_entries(out))
 
     def test_each_nodes_tap_header_carries_its_predicted_load_and_the_heaviest(self):
         nodes = 3
@@ -244,7 +242,7 @@ class BadSettingsTest(unittest.TestCase):
         ("{\"format\": \"shardtap-durations\",", "malformed JSON"),
         ("[]", "malformed: the top level is not a JSON object"),
         (durations_file({}, format_name="junit"), 'wrong format "junit"'),
-        (durations_file({}, version=2), "unsupported version 2"),
+        (durations_file({}, version=3), "unsupported version 3"),
         (durations_file({"alpha": -1.5}), 'the duration of "alpha" is negative'),
         (durations_file({"alpha": "slow"}), 'the duration of "alpha" is "slow", expected a number'),
     ]

@@ -13,7 +13,7 @@ import unittest
 import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import clean_environment, fixture  # noqa: E402
+from harness import clean_environment, durations_by_name, durations_entries, fixture  # noqa: E402
 from tap_consumers import tap_parser  # noqa: E402
 
 SHARDTAP = os.environ["SHARDTAP_COMMAND"]
@@ -372,11 +372,10 @@ class DurationsTest(Work):
     def test_run_records_then_the_next_run_balances(self):
         first = self.run_sleepy("first", "--durations", self.path("durations.json"))
         self.assertEqual(first.returncode, 0, first.stderr)
-        recorded = self.read("durations.json")
-        self.assertEqual(recorded["format"], "shardtap-durations")
-        self.assertEqual(sorted(recorded["durations"]), [f"sleep {i:02}" for i in range(1, 13)])
-        self.assertGreaterEqual(recorded["durations"]["sleep 01"], 0.3)
-        self.assertLess(recorded["durations"]["sleep 02"], 0.3)
+        recorded = durations_by_name(self.path("durations.json"))
+        self.assertEqual(sorted(recorded), [f"sleep {i:02}" for i in range(1, 13)])
+        self.assertGreaterEqual(recorded["sleep 01"], 0.3)
+        self.assertLess(recorded["sleep 02"], 0.3)
 
         second = self.run_sleepy("second", env={"SHARDTAP_DURATIONS": self.path("durations.json")})
         self.assertEqual(second.returncode, 0, second.stderr)
@@ -413,9 +412,13 @@ class DurationsTest(Work):
             self.assertEqual(merged.returncode, 0, merged.stderr)
             results.append(self.read(name))
         self.assertEqual(results[0], results[1])
-        self.assertEqual(results[0]["durations"]["a test that was removed"], 7.5)
-        self.assertLess(results[0]["durations"]["sleep 01"], 99.0, "this run's time replaces the old")
-        self.assertEqual(len(results[0]["durations"]), 13)
+        # The version 1 entries were by name: the one for a test no longer run stays; the one
+        # for a test recorded now gives way to its entry by name, class and tags.
+        merged = durations_entries(self.path("forward.json"))
+        self.assertEqual(merged[("a test that was removed", None, None)], 7.5)
+        self.assertNotIn(("sleep 01", None, None), merged)
+        self.assertLess(merged[("sleep 01", "", "[sleepy]")], 99.0, "this run's time replaces the old")
+        self.assertEqual(len(merged), 13)
 
     def test_a_malformed_durations_file_is_bad_input(self):
         with open(self.path("bad.json"), "w") as file:
@@ -459,12 +462,16 @@ class DurationsTest(Work):
         warnings = [line for line in result.stderr.splitlines() if "no durations file" in line]
         self.assertEqual(len(warnings), 1, result.stderr)
         self.assertIn("node-1.durations.json", warnings[0])
-        merged = self.read("durations.json")["durations"]
-        self.assertEqual(sorted(merged), sorted(earlier["durations"]))
-        recorded = [name for i in (0, 2) for name in self.read(f"out/node-{i}.durations.json")["durations"]]
+        # The nodes that ran recorded their test cases by identity; the dead node's keep their
+        # earlier (version 1, name-only) entries.
+        merged = durations_entries(self.path("durations.json"))
+        recorded = [key for i in (0, 2) for key in durations_entries(self.path(f"out/node-{i}.durations.json"))]
         self.assertEqual(len(recorded), 8)
-        for name, seconds in merged.items():
-            self.assertEqual(seconds == 50.0, name not in recorded, name)
+        self.assertEqual(sorted(name for name, _, _ in merged), sorted(earlier["durations"]))
+        for (name, class_name, tags), seconds in merged.items():
+            recorded_now = (name, class_name, tags) in recorded
+            self.assertEqual((class_name, tags), ("", "[sleepy]") if recorded_now else (None, None), name)
+            self.assertEqual(seconds == 50.0, not recorded_now, name)
 
     def test_a_malformed_node_durations_file_leaves_the_durations_untouched(self):
         run = self.run_sleepy("run", "--durations", self.path("durations.json"))

@@ -245,17 +245,18 @@ class OrdinaryCasesTest(StreamChecks):
 
 
 class MethodTest(StreamChecks):
-    def test_one_name_on_two_classes_each_point_followed_by_its_class_line(self):
+    def test_one_name_on_two_classes_each_point_followed_by_its_class_and_tags_lines(self):
         for option, prefix in (("", "  "), ("::Xdiagnostics=comments", "# ")):
             with self.subTest(option=option):
                 stream, result = tap_stream("[methods]", "--order", "decl", option=option)
                 self.assertTrue(is_failure_status(result.returncode), result.returncode)
                 self.assert_valid(stream, catch2_counts("[methods]", "--order", "decl"), planned=2)
                 text = stream.decode()
-                self.assertIn("\nok 1 - one name, two classes\n# shardtap class: Passing\n", text)
+                self.assertIn("\nok 1 - one name, two classes\n# shardtap class: Passing\n"
+                              "# shardtap tags: [.][methods]\n", text)
                 block = rf"{prefix}---\n(?:{prefix}.*\n)*?{prefix}\.\.\.\n"
                 self.assertRegex(text, rf"\nnot ok 2 - one name, two classes\n{block}"
-                                       r"# shardtap class: Failing\n")
+                                       r"# shardtap class: Failing\n# shardtap tags: \[\.\]\[methods\]\n")
                 summary = tap_parser(stream if not option else comments_as_yaml(stream))
                 self.assertEqual(summary.names, ["one name, two classes"] * 2)
                 self.assertEqual(summary.diagnostics[1]["failures"][0]["expansion"], "2 == 1")
@@ -388,12 +389,13 @@ class CrashTest(StreamChecks):
         self.assert_valid(stream, {"passed": 1, "failed": 1, "skipped": 0, "todo": 0}, planned=2,
                           bail_out="SIGTERM")
 
-    def test_a_crash_after_a_method_keeps_its_class_line(self):
+    def test_a_crash_after_a_method_keeps_its_class_and_tags_lines(self):
         stream = self.assert_crash("crash-between-method", signal.SIGTERM, "SIGTERM",
                                    "a method, then SIGTERM arrives after it", planned=2,
                                    catch2_reports=False)
         self.assertRegex(stream.decode(), r"\nnot ok 1 - a method, then SIGTERM arrives after it\n"
                                           r"  ---\n  message: .*\n  \.\.\.\n# shardtap class: Passing\n"
+                                          r"# shardtap tags: \[\.\]\[crash-between-method\]\n"
                                           r"Bail out! ")
 
     def test_crashes_with_the_stream_in_a_file(self):

@@ -17,7 +17,8 @@ struct Point {
     std::string name;
     bool ok = true;
     shardtap::TapDirective directive = shardtap::TapDirective::none;
-    std::string class_name;  // a TEST_CASE_METHOD's class
+    std::string class_name;  // class and tags, as the reporter writes them for a shared name
+    std::string tags;
 };
 
 struct Node {
@@ -50,7 +51,8 @@ inline std::string tap_text(Node const& node) {
         out += tap.header(header);
     }
     for (auto const& point : node.points) {
-        out += tap.point({point.ok, point.name, point.directive, {}, nullptr, point.class_name});
+        out += tap.point({point.ok, point.name, point.directive, {}, nullptr, point.class_name,
+                          point.tags});
     }
     if (node.header) {
         shardtap::TapHeader end;

@@ -23,7 +23,7 @@ inline std::string random_name(std::mt19937& rng) {
     return name;
 }
 
-// A view of `text` that lives as long as the test process: TestKey holds views, as Catch2's
+// A view of `text` that lives as long as the test process: TestIdentityView holds views, as Catch2's
 // registry keeps names alive for the run.
 inline std::string_view keep(std::string text) {
     static std::deque<std::string> kept;
@@ -31,19 +31,19 @@ inline std::string_view keep(std::string text) {
 }
 
 // `count` distinct keys; some share a name and differ by class or tags, as Catch2 allows.
-inline std::vector<TestKey> random_suite(std::mt19937& rng, std::size_t count) {
-    std::set<TestKey> keys;
+inline std::vector<TestIdentityView> random_suite(std::mt19937& rng, std::size_t count) {
+    std::set<TestIdentityView> keys;
     std::uniform_int_distribution<int> variant(0, 9);
     while (keys.size() < count) {
-        TestKey key{keep(random_name(rng)), "", ""};
+        TestIdentityView key{keep(random_name(rng)), "", ""};
         if (variant(rng) == 0) key.class_name = keep("Fixture" + random_name(rng));
         if (variant(rng) < 3) key.tags = keep("[" + random_name(rng) + "]");
         keys.insert(key);
         if (variant(rng) == 1 && keys.size() < count) {
-            keys.insert(TestKey{key.name, key.class_name, keep(std::string(key.tags) + "[twin]")});
+            keys.insert(TestIdentityView{key.name, key.class_name, keep(std::string(key.tags) + "[twin]")});
         }
     }
-    std::vector<TestKey> suite(keys.begin(), keys.end());
+    std::vector<TestIdentityView> suite(keys.begin(), keys.end());
     std::shuffle(suite.begin(), suite.end(), rng);
     return suite;
 }
@@ -52,7 +52,7 @@ inline std::vector<TestKey> random_suite(std::mt19937& rng, std::size_t count) {
 // up to 3000 for every fourth seed, on 1 to 64 nodes. `rng` goes on from there.
 struct RandomSplit {
     std::mt19937 rng;
-    std::vector<TestKey> suite;
+    std::vector<TestIdentityView> suite;
     std::size_t total;
 };
 

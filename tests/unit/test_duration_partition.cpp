@@ -15,17 +15,17 @@ using shardtap::testing::random_suite;
 
 namespace {
 
-std::vector<TestKey> named(std::vector<std::string> const& names) {
-    std::vector<TestKey> keys;
+std::vector<TestIdentityView> named(std::vector<std::string> const& names) {
+    std::vector<TestIdentityView> keys;
     for (auto const& name : names) keys.push_back({shardtap::testing::keep(name), "", ""});
     return keys;
 }
 
-std::vector<std::vector<TestKey>> all_shares(std::vector<TestKey> const& suite, std::size_t total,
+std::vector<std::vector<TestIdentityView>> all_shares(std::vector<TestIdentityView> const& suite, std::size_t total,
                                              Durations const& durations) {
-    std::vector<std::vector<TestKey>> shares;
+    std::vector<std::vector<TestIdentityView>> shares;
     for (std::size_t index = 0; index < total; ++index) {
-        std::vector<TestKey> share;
+        std::vector<TestIdentityView> share;
         for (auto position : node_share(suite, Node{index, total, "test"}, Strategy::duration,
                                         &durations)) {
             share.push_back(suite[position]);
@@ -35,19 +35,19 @@ std::vector<std::vector<TestKey>> all_shares(std::vector<TestKey> const& suite, 
     return shares;
 }
 
-std::vector<double> loads(std::vector<std::vector<TestKey>> const& shares,
+std::vector<double> loads(std::vector<std::vector<TestIdentityView>> const& shares,
                           Durations const& durations) {
     std::vector<double> result;
     for (auto const& share : shares) {
         double load = 0;
-        for (auto const& key : share) load += durations.find(key.name)->second;
+        for (auto const& key : share) load += *durations.find(key);
         result.push_back(load);
     }
     return result;
 }
 
-std::vector<std::vector<TestKey>> keys_of(std::vector<TestKey> const& suite, Split const& split) {
-    std::vector<std::vector<TestKey>> shares;
+std::vector<std::vector<TestIdentityView>> keys_of(std::vector<TestIdentityView> const& suite, Split const& split) {
+    std::vector<std::vector<TestIdentityView>> shares;
     for (auto const& positions : split.shares) {
         shares.emplace_back();
         for (auto position : positions) shares.back().push_back(suite[position]);
@@ -101,10 +101,21 @@ TEST_CASE("test cases recorded as taking no time still weigh something and sprea
     for (auto const& share : all_shares(suite, 2, durations)) CHECK(share.size() == 2);
 }
 
-TEST_CASE("test cases sharing a name (two fixtures) share its recorded duration") {
-    std::vector<TestKey> const suite = {{"same", "A", ""}, {"same", "B", ""}, {"other", "", ""}};
-    CHECK(estimated_microseconds(suite, {{"same", 2.0}, {"other", 4.0}}) ==
-          std::vector<std::int64_t>{2000000, 2000000, 4000000});
+TEST_CASE("test cases sharing a name are estimated apart, each by its own entry") {
+    std::vector<TestIdentityView> const suite = {
+        {"same", "A", ""}, {"same", "B", ""}, {"same", "", "[a]"}, {"same", "", "[b]"}};
+    Durations const durations = {{{"same", "A", ""}, 1.0}, {{"same", "B", ""}, 2.0},
+                                 {{"same", "", "[a]"}, 3.0}, {{"same", "", "[b]"}, 4.0}};
+    CHECK(estimated_microseconds(suite, durations) ==
+          std::vector<std::int64_t>{1000000, 2000000, 3000000, 4000000});
+}
+
+TEST_CASE("a name-only entry (version 1) stands for every test case of that name without its own") {
+    std::vector<TestIdentityView> const suite = {{"same", "A", ""}, {"same", "B", ""}, {"other", "", ""}};
+    Durations durations = {{{"same", "B", ""}, 5.0}};
+    durations.names = {{"same", 2.0}, {"other", 4.0}};
+    CHECK(estimated_microseconds(suite, durations) ==
+          std::vector<std::int64_t>{2000000, 5000000, 4000000});
 }
 
 TEST_CASE("slow test cases that round-robin deals to one node go to different nodes") {
@@ -113,7 +124,7 @@ TEST_CASE("slow test cases that round-robin deals to one node go to different no
     Durations durations;
     for (int i = 0; i < 16; ++i) {
         names.push_back("t" + std::to_string(10 + i));
-        durations[names.back()] = i % 4 == 0 ? 10.0 : 0.5;
+        durations.tests[names.back()] = i % 4 == 0 ? 10.0 : 0.5;
     }
     auto const suite = named(names);
     auto const dealt = split_suite(suite, 4, Strategy::round_robin, &durations);
@@ -142,7 +153,7 @@ TEST_CASE("predicted loads are the sums of each node's estimates, for either str
     std::mt19937 rng(11);
     auto const suite = random_suite(rng, 300);
     Durations durations;
-    for (std::size_t i = 0; i < suite.size(); i += 2) durations[std::string(suite[i].name)] = (i % 7) * 0.3;
+    for (std::size_t i = 0; i < suite.size(); i += 2) durations.tests[TestIdentity(suite[i])] = (i % 7) * 0.3;
     auto const estimates = estimated_microseconds(suite, durations);
     for (auto strategy : {Strategy::round_robin, Strategy::duration}) {
         auto const split = split_suite(suite, 7, strategy, &durations);
@@ -177,15 +188,15 @@ TEST_CASE("property: duration splits every test once, the same on every node, wh
     Durations durations;
     std::lognormal_distribution<double> seconds(-1.0, 1.5);
     for (auto const& key : suite) {
-        if (rng() % 5 != 0) durations[std::string(key.name)] = seconds(rng);
+        if (rng() % 5 != 0) durations.tests[TestIdentity(key)] = seconds(rng);
     }
-    for (auto const& key : random_suite(rng, 20)) durations.emplace(std::string(key.name) + " gone", 50.0);
+    for (auto const& key : random_suite(rng, 20)) durations.tests.emplace(std::string(key.name) + " gone", 50.0);
     CAPTURE(seed, suite.size(), total);
 
     auto const split = split_suite(suite, total, Strategy::duration, &durations);
     auto const shares = keys_of(suite, split);
     REQUIRE(shares.size() == std::min(total, suite.size()));
-    std::map<TestKey, int> runs;
+    std::map<TestIdentityView, int> runs;
     for (auto const& share : shares) {
         for (auto const& key : share) ++runs[key];
     }
@@ -194,12 +205,12 @@ TEST_CASE("property: duration splits every test once, the same on every node, wh
 
     // Each node computes the whole split and runs its part of it: the same part every time.
     for (auto node : {std::size_t{0}, total / 2, total - 1}) {
-        std::vector<TestKey> share;
+        std::vector<TestIdentityView> share;
         for (auto position : node_share(suite, Node{node, total, "test"}, Strategy::duration,
                                         &durations)) {
             share.push_back(suite[position]);
         }
-        CHECK(share == (node < shares.size() ? shares[node] : std::vector<TestKey>{}));
+        CHECK(share == (node < shares.size() ? shares[node] : std::vector<TestIdentityView>{}));
     }
     CHECK(keys_of(suite, split_suite(suite, total, Strategy::duration, &durations)) == shares);
 
@@ -216,7 +227,7 @@ TEST_CASE("property: duration's heaviest node is within the list-scheduling boun
     auto const total = std::uniform_int_distribution<std::size_t>(1, 40)(rng);
     Durations durations;
     std::lognormal_distribution<double> seconds(-1.0, seed % 2 ? 0.5 : 2.0);
-    for (auto const& key : suite) durations[std::string(key.name)] = seconds(rng);
+    for (auto const& key : suite) durations.tests[TestIdentity(key)] = seconds(rng);
     CAPTURE(seed, suite.size(), total);
 
     auto const estimates = estimated_microseconds(suite, durations);

@@ -20,17 +20,30 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A version 1 file: an object of name to seconds.
 std::string file_with(std::string const& entries, std::string const& version = "1",
                       std::string const& format = "\"shardtap-durations\"") {
     return "{\"format\": " + format + ", \"version\": " + version + ", \"durations\": {" +
            entries + "}}";
 }
 
+// A version 2 file: a list of entries.
+std::string file_with_list(std::string const& entries) {
+    return "{\"format\": \"shardtap-durations\", \"version\": 2, \"durations\": [" + entries + "]}";
+}
+
+// Entries for random test cases (some sharing a name, told apart by class or tags), and some
+// name-only entries.
 Durations random_durations(std::mt19937& rng, std::size_t count) {
     Durations durations;
     std::lognormal_distribution<double> seconds(-1.0, 1.5);
     for (auto const& key : testing::random_suite(rng, count)) {
-        durations[std::string(key.name)] = std::min(seconds(rng), max_recorded_seconds);
+        auto const value = std::min(seconds(rng), max_recorded_seconds);
+        if (rng() % 8 == 0) {
+            durations.names[std::string(key.name)] = value;
+        } else {
+            durations.tests[TestIdentity(key)] = value;
+        }
     }
     return durations;
 }
@@ -41,23 +54,60 @@ TEST_CASE("a durations file reads back exactly what was written") {
     auto const seed = GENERATE(range(1u, 21u));
     std::mt19937 rng(seed);
     auto durations = random_durations(rng, seed * 10);
-    durations["zero"] = 0.0;
-    durations["largest"] = max_recorded_seconds;
+    durations.tests["zero"] = 0.0;
+    durations.tests["largest"] = max_recorded_seconds;
     CAPTURE(seed);
     CHECK(parse_durations(format_durations(durations), "test") == durations);
 }
 
-TEST_CASE("the file names its format and version, and keeps one test case per line") {
-    auto const text = format_durations({{"b", 0.5}, {"a", 1.25}});
-    CHECK_THAT(text, ContainsSubstring("\"format\": \"shardtap-durations\""));
-    CHECK_THAT(text, ContainsSubstring("\"version\": 1"));
-    CHECK_THAT(text, ContainsSubstring("\n    \"a\": 1.25,\n    \"b\": 0.5\n"));
+TEST_CASE("the file is version 2 and keeps one entry per line, name-only entries last") {
+    Durations durations = {{"b", 0.5}, {{"a", "Fixture", "[x][y]"}, 1.25}};
+    durations.names["old"] = 2.0;
+    CHECK(format_durations(durations) ==
+          "{\n"
+          "  \"format\": \"shardtap-durations\",\n"
+          "  \"version\": 2,\n"
+          "  \"durations\": [\n"
+          "    {\"name\": \"a\", \"class\": \"Fixture\", \"tags\": \"[x][y]\", \"seconds\": 1.25},\n"
+          "    {\"name\": \"b\", \"class\": \"\", \"tags\": \"\", \"seconds\": 0.5},\n"
+          "    {\"name\": \"old\", \"seconds\": 2.0}\n"
+          "  ]\n"
+          "}\n");
+    CHECK(format_durations({}) ==
+          "{\n  \"format\": \"shardtap-durations\",\n  \"version\": 2,\n  \"durations\": []\n}\n");
 }
 
-TEST_CASE("fields other than format, version and durations are ignored") {
+TEST_CASE("test cases that share a name keep their own entries") {
+    Durations const durations = {{{"same name", "", "[a]"}, 1.0}, {{"same name", "", "[b]"}, 2.0},
+                                 {{"same name", "First", ""}, 3.0}, {{"same name", "Second", ""}, 4.0}};
+    auto const read = parse_durations(format_durations(durations), "f");
+    CHECK(read == durations);
+    CHECK(read.find(TestIdentityView{"same name", "", "[a]"}) == 1.0);
+    CHECK(read.find(TestIdentityView{"same name", "", "[b]"}) == 2.0);
+    CHECK(read.find(TestIdentityView{"same name", "Second", ""}) == 4.0);
+    CHECK_FALSE(read.find(TestIdentityView{"same name", "", ""}));
+}
+
+TEST_CASE("a version 1 file is still read: each entry stands for every test case of its name") {
+    auto const read = parse_durations(file_with(R"("same name": 1.5, "other": 0.25)"), "old.json");
+    Durations expected;
+    expected.names = {{"same name", 1.5}, {"other", 0.25}};
+    CHECK(read == expected);
+    CHECK(read.find(TestIdentityView{"same name", "", "[a]"}) == 1.5);
+    CHECK(read.find(TestIdentityView{"same name", "Fixture", ""}) == 1.5);
+    CHECK_FALSE(read.find(TestIdentityView{"another", "", ""}));
+    // Written back as version 2, name-only entries stay name-only.
+    CHECK(parse_durations(format_durations(read), "new.json") == read);
+}
+
+TEST_CASE("fields other than format, version and durations, and an entry's other fields, are ignored") {
     auto const text = R"({"recorded by": "node 3", "format": "shardtap-durations",
                           "version": 1, "durations": {"a": 2}, "extra": [1, 2]})";
-    CHECK(parse_durations(text, "f") == Durations{{"a", 2.0}});
+    Durations expected;
+    expected.names = {{"a", 2.0}};
+    CHECK(parse_durations(text, "f") == expected);
+    auto const list = file_with_list(R"({"name": "a", "class": "", "tags": "[x]", "seconds": 2, "runs": 3})");
+    CHECK(parse_durations(list, "f") == Durations{{{"a", "", "[x]"}, 2.0}});
 }
 
 TEST_CASE("a bad durations file is an error naming the file and what is wrong") {
@@ -75,7 +125,8 @@ TEST_CASE("a bad durations file is an error naming the file and what is wrong") 
         {file_with("", "1", "\"pytest-split\""), "wrong format \"pytest-split\", expected \"shardtap-durations\""},
         {file_with("", "1", "7"), "wrong format 7"},
         {R"({"format": "shardtap-durations", "durations": {}})", "no \"version\" field"},
-        {file_with("", "2"), "unsupported version 2: this shardtap reads version 1"},
+        {file_with("", "3"), "unsupported version 3: this shardtap reads versions 1 and 2"},
+        {file_with("", "0"), "unsupported version 0"},
         {file_with("", "\"1\""), "unsupported version \"1\""},
         {file_with("", "1.5"), "unsupported version 1.5"},
         {R"({"format": "shardtap-durations", "version": 1})", "no \"durations\" field"},
@@ -86,6 +137,23 @@ TEST_CASE("a bad durations file is an error naming the file and what is wrong") 
         {file_with("\"alpha\": [1]"), "the duration of \"alpha\" is [1]"},
         {file_with("\"ok\": 1, \"beta\": -0.5"), "the duration of \"beta\" is negative: -0.5"},
         {file_with("\"beta\": 1e7"), "the duration of \"beta\" is 10000000.0, more than the largest allowed"},
+        {file_with("", "2"), "\"durations\" is {}, expected a list of {\"name\", \"class\", \"tags\", \"seconds\"} objects"},
+        {file_with_list("1"), "entry 1 of \"durations\" is 1, expected an object"},
+        {file_with_list(R"({"seconds": 1})"), "entry 1 of \"durations\" has no \"name\""},
+        {file_with_list(R"({"name": 7, "seconds": 1})"), "entry 1 of \"durations\" has \"name\": 7, expected a string"},
+        {file_with_list(R"({"name": "a", "class": null, "tags": "", "seconds": 1})"),
+         "entry 1 of \"durations\" has \"class\": null, expected a string"},
+        {file_with_list(R"({"name": "a", "seconds": 1}, {"name": "b", "class": "F", "seconds": 1})"),
+         "entry 2 of \"durations\" (\"b\") has \"class\" without \"tags\": give both, or neither"},
+        {file_with_list(R"({"name": "b", "tags": "[x]", "seconds": 1})"), "has \"tags\" without \"class\""},
+        {file_with_list(R"({"name": "a", "class": "F", "tags": "[x]"})"),
+         "the duration of \"a\" (class \"F\", tags \"[x]\") is missing: no \"seconds\""},
+        {file_with_list(R"({"name": "a", "class": "", "tags": "[x]", "seconds": "slow"})"),
+         "the duration of \"a\" (tags \"[x]\") is \"slow\", expected a number of seconds"},
+        {file_with_list(R"({"name": "a", "seconds": -1})"), "the duration of \"a\" is negative: -1"},
+        {file_with_list(R"({"name": "a", "class": "", "tags": "", "seconds": 1}, {"name": "a", "class": "", "tags": "", "seconds": 2})"),
+         "entry 2 repeats an earlier entry: the duration of \"a\""},
+        {file_with_list(R"({"name": "a", "seconds": 1}, {"name": "a", "seconds": 2})"), "entry 2 repeats an earlier entry"},
     }));
     CAPTURE(text);
     CHECK_THROWS_AS(parse_durations(text, "ci/durations.json"), DurationsError);
@@ -171,28 +239,62 @@ TEST_CASE("merge: a test case recorded by several nodes keeps the longest, even 
           Durations{{"a", 3.0}});
 }
 
+TEST_CASE("merge: test cases sharing a name stay apart; recorded names drop their name-only entry") {
+    Durations earlier = {{{"same", "", "[a]"}, 1.0}, {{"same", "", "[old]"}, 7.0}};
+    earlier.names = {{"same", 5.0}, {"old", 6.0}, {"samey", 8.0}};
+    Durations const node0 = {{{"same", "", "[a]"}, 2.0}};
+    Durations const node1 = {{{"same", "", "[b]"}, 3.0}};
+    Durations expected = {{{"same", "", "[a]"}, 2.0}, {{"same", "", "[b]"}, 3.0}, {{"same", "", "[old]"}, 7.0}};
+    expected.names = {{"old", 6.0}, {"samey", 8.0}};
+    CHECK(merge_durations({node0, node1}, earlier) == expected);
+    // A version 1 file after a run that recorded some of its names: those are known by identity.
+    Durations version_1;
+    version_1.names = {{"same", 5.0}, {"old", 6.0}};
+    Durations after = {{{"same", "", "[a]"}, 2.0}, {{"same", "", "[b]"}, 3.0}};
+    after.names = {{"old", 6.0}};
+    CHECK(merge_durations({node0, node1}, version_1) == after);
+}
+
 TEST_CASE("property: merging does not depend on the order of the recorded files") {
     auto const seed = GENERATE(range(1u, 31u));
     std::mt19937 rng(seed);
     auto const pool = random_durations(rng, 60);
     std::vector<Durations> recorded(std::uniform_int_distribution<std::size_t>(1, 6)(rng));
     Durations earlier;
-    for (auto const& entry : pool) {
-        // Each name in some of the files, with different values, sometimes in none.
-        for (auto& file : recorded) {
-            if (rng() % 3 == 0) file[entry.first] = entry.second * static_cast<double>(rng() % 5);
+    // Each entry in some of the files, with different values, sometimes in none.
+    auto const spread = [&](auto const& entries, auto member) {
+        for (auto const& [key, seconds] : entries) {
+            for (auto& file : recorded) {
+                if (rng() % 3 == 0) (file.*member)[key] = seconds * static_cast<double>(rng() % 5);
+            }
+            if (rng() % 2 == 0) (earlier.*member)[key] = seconds + 1;
         }
-        if (rng() % 2 == 0) earlier[entry.first] = entry.second + 1;
-    }
+    };
+    spread(pool.tests, &Durations::tests);
+    spread(pool.names, &Durations::names);
     auto const merged = merge_durations(recorded, earlier);
     for (int shuffle = 0; shuffle < 5; ++shuffle) {
         std::shuffle(recorded.begin(), recorded.end(), rng);
         CHECK(merge_durations(recorded, earlier) == merged);
     }
-    for (auto const& [name, seconds] : merged) {
-        bool const in_recorded = std::any_of(recorded.begin(), recorded.end(),
-                                             [&](auto const& file) { return file.count(name); });
-        CHECK((in_recorded || earlier.at(name) == seconds));
+    auto const in_recorded = [&](auto const& key, auto member) {
+        return std::any_of(recorded.begin(), recorded.end(),
+                           [&](Durations const& file) { return (file.*member).count(key) > 0; });
+    };
+    for (auto const& [test, seconds] : merged.tests) {
+        CHECK((in_recorded(test, &Durations::tests) || earlier.tests.at(test) == seconds));
     }
-    CHECK(merged.size() >= earlier.size());
+    for (auto const& [test, seconds] : earlier.tests) CHECK(merged.tests.count(test) == 1);
+    auto const name_recorded = [&](std::string const& name) {
+        return std::any_of(recorded.begin(), recorded.end(), [&](Durations const& file) {
+            return std::any_of(file.tests.begin(), file.tests.end(),
+                               [&](auto const& entry) { return entry.first.name == name; });
+        });
+    };
+    for (auto const& [name, seconds] : merged.names) {
+        CHECK((in_recorded(name, &Durations::names) || earlier.names.at(name) == seconds));
+    }
+    for (auto const& [name, seconds] : earlier.names) {
+        CHECK(merged.names.count(name) == (in_recorded(name, &Durations::names) || !name_recorded(name) ? 1u : 0u));
+    }
 }

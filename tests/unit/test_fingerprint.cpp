@@ -17,7 +17,7 @@ TEST_CASE("the fingerprint is 16 hex digits that every node computes alike") {
 }
 
 TEST_CASE("the fingerprint changes with the test list and the node count") {
-    std::vector<TestKey> suite = {{"a", "", ""}, {"b", "", "[x]"}};
+    std::vector<TestIdentityView> suite = {{"a", "", ""}, {"b", "", "[x]"}};
     auto const base = split_fingerprint(suite, Strategy::round_robin, 2);
     CHECK(split_fingerprint(suite, Strategy::round_robin, 3) != base);
     auto renamed = suite;
@@ -32,23 +32,23 @@ TEST_CASE("the fingerprint changes with the test list and the node count") {
 }
 
 TEST_CASE("field boundaries count: moving characters between fields changes the fingerprint") {
-    std::vector<TestKey> one = {{"ab", "", ""}};
-    std::vector<TestKey> other = {{"a", "b", ""}};
+    std::vector<TestIdentityView> one = {{"ab", "", ""}};
+    std::vector<TestIdentityView> other = {{"a", "b", ""}};
     CHECK(split_fingerprint(one, Strategy::round_robin, 2) !=
           split_fingerprint(other, Strategy::round_robin, 2));
 }
 
 TEST_CASE("under the duration strategy the fingerprint covers the durations it used") {
-    std::vector<TestKey> suite = {{"a", "", ""}, {"b", "", ""}};
+    std::vector<TestIdentityView> suite = {{"a", "", ""}, {"b", "", ""}};
     Durations const durations = {{"a", 1.0}, {"b", 2.0}};
     auto const base = split_fingerprint(suite, Strategy::duration, 2, &durations);
     CHECK(base != split_fingerprint(suite, Strategy::round_robin, 2, &durations));
     Durations changed = durations;
-    changed["b"] = 2.5;
+    changed.tests["b"] = 2.5;
     CHECK(split_fingerprint(suite, Strategy::duration, 2, &changed) != base);
     // An entry no test case uses changes nothing in the split, so nothing in the fingerprint.
     Durations extra = durations;
-    extra["removed test"] = 7.0;
+    extra.tests["removed test"] = 7.0;
     CHECK(split_fingerprint(suite, Strategy::duration, 2, &extra) == base);
     // Round-robin does not depend on durations at all.
     CHECK(split_fingerprint(suite, Strategy::round_robin, 2, &changed) ==

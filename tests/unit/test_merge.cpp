@@ -76,10 +76,10 @@ TEST_CASE("a node with nothing to run is part of a whole run") {
 TEST_CASE("a test case on two nodes is found") {
     auto merge = verify_replaced(6, 3, Node{2, 3, {{"test 2"}, {"test 5"}, {"test 0"}}});
     CHECK(kinds(merge) == std::vector{Problem::Kind::ran_twice});
-    CHECK_THAT(messages(merge), ContainsSubstring("'test 0' on node 0 (node-0.tap) and node 2 (node-2.tap)"));
+    CHECK_THAT(messages(merge), ContainsSubstring("\"test 0\" on node 0 (node-0.tap) and node 2 (node-2.tap)"));
 }
 
-TEST_CASE("test cases are their name and class: one name on two fixture classes is two test cases") {
+TEST_CASE("test cases are their identity: one name on two classes, or with two tag sets, is two test cases") {
     auto streams = split(names(4), 2);
     auto with_method = [](std::size_t index, std::vector<Point> methods) {
         Node node{index, 2, {{"test " + std::to_string(index)}, {"test " + std::to_string(index + 2)}}};
@@ -99,9 +99,25 @@ TEST_CASE("test cases are their name and class: one name on two fixture classes 
         streams[1] = with_method(1, {{"same name", true, TapDirective::none, "FirstFixture"}});
         auto merge = verify_merge(streams);
         CHECK(kinds(merge) == std::vector{Problem::Kind::ran_twice});
-        CHECK_THAT(messages(merge), ContainsSubstring("1 test case ran on more than one node: 'same name' "
-                                                      "(class FirstFixture) on node 0 (node-0.tap) and "
+        CHECK_THAT(messages(merge), ContainsSubstring("1 test case ran on more than one node: \"same name\" "
+                                                      "(class \"FirstFixture\") on node 0 (node-0.tap) and "
                                                       "node 1 (node-1.tap)"));
+    }
+    SECTION("different tags on two nodes") {
+        streams[0] = with_method(0, {{"same name", true, TapDirective::none, "", "[a]"}});
+        streams[1] = with_method(1, {{"same name", true, TapDirective::none, "", "[b]"}});
+        auto merge = verify_merge(streams);
+        CHECK(merge.problems.empty());
+        CHECK(merge.tests == 6);
+    }
+    SECTION("the same class and tags on two nodes ran twice; the message names all three") {
+        streams[0] = with_method(0, {{"same name", true, TapDirective::none, "F", "[a]"}});
+        streams[1] = with_method(1, {{"same name", true, TapDirective::none, "F", "[a]"},
+                                     {"same name", true, TapDirective::none, "F", "[b]"}});
+        auto merge = verify_merge(streams);
+        CHECK(kinds(merge) == std::vector{Problem::Kind::ran_twice});
+        CHECK_THAT(messages(merge), ContainsSubstring("1 test case ran on more than one node: \"same name\" "
+                                                      "(class \"F\", tags \"[a]\") on node 0"));
     }
     SECTION("a plain test case and a method of the same name are two test cases") {
         streams[0] = with_method(0, {{"same name"}});

@@ -24,13 +24,13 @@ TEST_CASE("the merged TAP stream holds every node's points, in node order") {
     CHECK_FALSE(merged.bail_out);
 }
 
-TEST_CASE("the merged TAP stream keeps each test case's class") {
-    std::vector<NodeStream> streams{stream(Node{0, 2, {{"same", true, shardtap::TapDirective::none, "First"}}}),
+TEST_CASE("the merged TAP stream keeps each test case's class and tags") {
+    std::vector<NodeStream> streams{stream(Node{0, 2, {{"same", true, shardtap::TapDirective::none, "First", "[a]"}}}),
                                     stream(Node{1, 2, {{"same", false, shardtap::TapDirective::none, "Second"}}})};
     auto merged = shardtap::read_tap(merged_tap(streams, verify_merge(streams)));
     REQUIRE(merged.points.size() == 2);
-    CHECK(merged.points[0].class_name == "First");
-    CHECK(merged.points[1].class_name == "Second");
+    CHECK(merged.points[0].identity() == shardtap::TestIdentityView{"same", "First", "[a]"});
+    CHECK(merged.points[1].identity() == shardtap::TestIdentityView{"same", "Second", ""});
     CHECK_FALSE(merged.bail_out);
 }
 

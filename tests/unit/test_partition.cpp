@@ -14,15 +14,15 @@ using shardtap::testing::random_suite;
 
 namespace {
 
-std::vector<TestKey> keys_of(std::vector<TestKey> const& suite,
+std::vector<TestIdentityView> keys_of(std::vector<TestIdentityView> const& suite,
                              std::vector<std::size_t> const& positions) {
-    std::vector<TestKey> keys;
+    std::vector<TestIdentityView> keys;
     for (auto position : positions) keys.push_back(suite[position]);
     return keys;
 }
 
-std::vector<std::vector<TestKey>> all_shares(std::vector<TestKey> const& suite, std::size_t total) {
-    std::vector<std::vector<TestKey>> shares;
+std::vector<std::vector<TestIdentityView>> all_shares(std::vector<TestIdentityView> const& suite, std::size_t total) {
+    std::vector<std::vector<TestIdentityView>> shares;
     for (std::size_t index = 0; index < total; ++index) {
         shares.push_back(keys_of(suite, node_share(suite, Node{index, total, "test"})));
     }
@@ -32,21 +32,21 @@ std::vector<std::vector<TestKey>> all_shares(std::vector<TestKey> const& suite, 
 }  // namespace
 
 TEST_CASE("round-robin deals the canonical order like cards") {
-    std::vector<TestKey> suite = {{"e", "", ""}, {"b", "", ""}, {"d", "", ""},
+    std::vector<TestIdentityView> suite = {{"e", "", ""}, {"b", "", ""}, {"d", "", ""},
                                   {"a", "", ""}, {"c", "", ""}};
     auto shares = all_shares(suite, 2);
-    CHECK(shares[0] == std::vector<TestKey>{{"a", "", ""}, {"c", "", ""}, {"e", "", ""}});
-    CHECK(shares[1] == std::vector<TestKey>{{"b", "", ""}, {"d", "", ""}});
+    CHECK(shares[0] == std::vector<TestIdentityView>{{"a", "", ""}, {"c", "", ""}, {"e", "", ""}});
+    CHECK(shares[1] == std::vector<TestIdentityView>{{"b", "", ""}, {"d", "", ""}});
 }
 
 TEST_CASE("the canonical order is name, then class, then tags") {
-    std::vector<TestKey> suite = {{"x", "B", ""}, {"x", "A", "[2]"}, {"x", "A", "[1]"}, {"w", "Z", ""}};
+    std::vector<TestIdentityView> suite = {{"x", "B", ""}, {"x", "A", "[2]"}, {"x", "A", "[1]"}, {"w", "Z", ""}};
     auto order = keys_of(suite, canonical_order(suite));
-    CHECK(order == std::vector<TestKey>{{"w", "Z", ""}, {"x", "A", "[1]"}, {"x", "A", "[2]"}, {"x", "B", ""}});
+    CHECK(order == std::vector<TestIdentityView>{{"w", "Z", ""}, {"x", "A", "[1]"}, {"x", "A", "[2]"}, {"x", "B", ""}});
 }
 
 TEST_CASE("more nodes than tests: the last nodes get nothing") {
-    std::vector<TestKey> suite = {{"a", "", ""}, {"b", "", ""}};
+    std::vector<TestIdentityView> suite = {{"a", "", ""}, {"b", "", ""}};
     auto shares = all_shares(suite, 5);
     CHECK(shares[0].size() == 1);
     CHECK(shares[1].size() == 1);
@@ -60,7 +60,7 @@ TEST_CASE("property: every test on exactly one node, balanced, independent of in
     CAPTURE(seed, suite.size(), total);
 
     auto const shares = all_shares(suite, total);
-    std::map<TestKey, int> runs;
+    std::map<TestIdentityView, int> runs;
     for (auto const& share : shares) {
         CHECK(share.size() >= suite.size() / total);
         CHECK(share.size() <= (suite.size() + total - 1) / total);
@@ -76,7 +76,7 @@ TEST_CASE("property: every test on exactly one node, balanced, independent of in
     CHECK(all_shares(shuffled, total) == shares);
 }
 
-TEST_CASE("property: the canonical order is the order of TestKey's operator<") {
+TEST_CASE("property: the canonical order is the order of TestIdentityView's operator<") {
     auto const seed = GENERATE(range(100u, 130u));
     std::mt19937 rng(seed);
     auto suite = random_suite(rng, std::uniform_int_distribution<std::size_t>(0, 2000)(rng));

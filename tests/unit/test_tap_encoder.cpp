@@ -143,3 +143,19 @@ TEST_CASE("a test case's class follows its point and diagnostics, escaped, on a 
               "ok 2 - method # SKIP off\n# shardtap class: Fixture\n");
     }
 }
+
+TEST_CASE("a test case's tags follow its class line, or its point when it has no class") {
+    auto const d = failed_check();
+    TapEncoder tap(DiagnosticsStyle::comments);
+    CHECK(tap.point({true, "same name", TapDirective::none, {}, nullptr, "", "[a][#b]"}) ==
+          "ok 1 - same name\n# shardtap tags: [a][\\#b]\n");
+    std::string const out(tap.point({false, "same name", TapDirective::none, {}, &d, "Fixture", "[b]"}));
+    std::string const end = "# ...\n# shardtap class: Fixture\n# shardtap tags: [b]\n";
+    CHECK(out.substr(out.size() - end.size()) == end);
+    std::string lines;
+    append_tap_identity_lines(lines, "Fixture", "[b]");
+    CHECK(lines == "# shardtap class: Fixture\n# shardtap tags: [b]\n");
+    lines.clear();
+    append_tap_identity_lines(lines, "", "");
+    CHECK(lines.empty());
+}

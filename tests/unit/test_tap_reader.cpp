@@ -124,24 +124,28 @@ TEST_CASE("round trip of directives with every kind of reason") {
     }
 }
 
-TEST_CASE("round trip of class names, after the point and after its diagnostics block") {
+TEST_CASE("round trip of identities: class and tags lines, after the point and after its diagnostics block") {
     auto const style = GENERATE(DiagnosticsStyle::yaml, DiagnosticsStyle::comments);
     std::mt19937 rng(7);
     TapEncoder tap(style);
     auto const d = rich_diagnostics();
     std::string out(tap.version());
     out += tap.plan(200);
-    std::vector<std::string> classes;
+    std::vector<TestIdentity> identities;
     for (int i = 0; i < 200; ++i) {
-        classes.push_back(i % 5 == 0 ? std::string() : testing::random_bytes(rng, 16));
-        out += tap.point({i % 3 != 0, "same name", TapDirective::none, {}, i % 2 == 0 ? &d : nullptr,
-                          classes.back()});
+        identities.emplace_back("same name", i % 5 == 0 ? std::string() : testing::random_bytes(rng, 16),
+                                i % 7 < 3 ? std::string() : "[" + testing::random_bytes(rng, 8) + "]");
+        auto const& id = identities.back();
+        out += tap.point({i % 3 != 0, id.name, TapDirective::none, {}, i % 2 == 0 ? &d : nullptr,
+                          id.class_name, id.tags});
     }
     auto const stream = read_tap(out);
-    REQUIRE(stream.points.size() == classes.size());
-    for (std::size_t i = 0; i < classes.size(); ++i) {
+    REQUIRE(stream.points.size() == identities.size());
+    for (std::size_t i = 0; i < identities.size(); ++i) {
         CHECK(stream.points[i].description == "same name");
-        CHECK(stream.points[i].class_name == classes[i]);
+        CHECK(stream.points[i].class_name == identities[i].class_name);
+        CHECK(stream.points[i].tags == identities[i].tags);
+        CHECK(stream.points[i].identity() == identities[i]);
         if (i % 2 == 0) {
             REQUIRE(stream.points[i].diagnostics);
             CHECK(*stream.points[i].diagnostics == d);
@@ -149,7 +153,7 @@ TEST_CASE("round trip of class names, after the point and after its diagnostics 
             CHECK(stream.points[i].diagnostic_lines.empty());
         }
     }
-    CHECK(stream.header == TapHeader{});  // class lines are not header fields
+    CHECK(stream.header == TapHeader{});  // class and tags lines are not header fields
 }
 
 TEST_CASE("a class line belongs to the test point right before it") {
@@ -162,6 +166,20 @@ TEST_CASE("a class line belongs to the test point right before it") {
     auto const stream = read_tap("1..2\nok 1 - a\n# shardtap class: A\nok 2 - a\n# shardtap other: x\n");
     CHECK(stream.points[0].class_name == "A");
     CHECK(stream.points[1].class_name.empty());
+}
+
+TEST_CASE("a tags line belongs to the test point right before it, or to the point's class line") {
+    CHECK(problem_with("1..1\n# shardtap tags: [a]\nok 1 - a\n") ==
+          "line 2: a tags line that does not follow a test point or its class line: '\\# shardtap tags: [a]'");
+    CHECK(problem_with("1..1\nok 1 - a\n# shardtap tags: [a]\n# shardtap tags: [b]\n") ==
+          "line 4: a tags line that does not follow a test point or its class line: '\\# shardtap tags: [b]'");
+    CHECK(problem_with("1..1\nok 1 - a\n# shardtap tags: [a]\n# shardtap class: A\n") ==
+          "line 4: a class line that does not follow a test point: '\\# shardtap class: A'");
+    auto const stream = read_tap("1..3\nok 1 - a\n# shardtap tags: [a]\nok 2 - a\n# shardtap class: A\n"
+                                 "# shardtap tags: [b]\nok 3 - a\n");
+    CHECK(stream.points[0].identity() == TestIdentityView{"a", "", "[a]"});
+    CHECK(stream.points[1].identity() == TestIdentityView{"a", "A", "[b]"});
+    CHECK(stream.points[2].identity() == TestIdentityView{"a", "", ""});
 }
 
 TEST_CASE("an empty node's stream: 1..0 # SKIP") {

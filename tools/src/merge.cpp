@@ -1,5 +1,7 @@
 #include "merge.hpp"
 
+#include "core/identity/test_identity.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -174,14 +176,14 @@ private:
     }
 
     void check_test_cases() {
-        // A test case is its name and class: Catch2 allows one name on several classes.
-        using Identity = std::pair<std::string, std::string>;
-        std::map<Identity, std::vector<std::size_t>> nodes_of;  // -> positions in nodes_
+        // Identities as the streams give them: a name, with class and tags where it is shared.
+        std::map<TestIdentity, std::vector<std::size_t>, std::less<>> nodes_of;  // -> nodes_[n]
         for (std::size_t n = 0; n < nodes_.size(); ++n) {
-            std::set<Identity> seen_here;
+            std::set<TestIdentityView> seen_here;
             for (auto const& point : nodes_[n].stream.points) {
-                Identity identity{point.description, point.class_name};
-                if (seen_here.insert(identity).second) nodes_of[identity].push_back(n);
+                if (seen_here.insert(point.identity()).second) {
+                    nodes_of[TestIdentity(point.identity())].push_back(n);
+                }
             }
         }
         std::vector<std::string> twice;
@@ -189,10 +191,7 @@ private:
             if (where.size() < 2) continue;
             std::vector<std::string> labels;
             for (auto n : where) labels.push_back(node_label(nodes_[n]));
-            auto const& [name, class_name] = identity;
-            twice.push_back(fmt::format("'{}'{} on {}", name,
-                                        class_name.empty() ? "" : fmt::format(" (class {})", class_name),
-                                        fmt::join(labels, " and ")));
+            twice.push_back(fmt::format("{} on {}", describe(identity), fmt::join(labels, " and ")));
         }
         if (!twice.empty()) {
             problem(Problem::Kind::ran_twice,

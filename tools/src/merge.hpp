@@ -58,8 +58,9 @@ struct MergeResult {
 };
 
 // Checks the streams against each other. A single stream without a node header is a whole
-// run on one node. A test case is its name and class (TapPoint::class_name), so two that share
-// a name (TEST_CASE_METHOD on two fixture classes) are two test cases, wherever they run.
+// run on one node. A test case is its identity (TapPoint::identity: the name, with the class
+// and tags the stream gives where several test cases share it), so two that share a name
+// (different classes or tags) are two test cases, wherever they run.
 MergeResult verify_merge(std::vector<NodeStream> const& nodes);
 
 }  // namespace shardtap::tools

@@ -29,7 +29,8 @@ std::string merged_tap(std::vector<NodeStream> const& nodes, MergeResult const& 
             }
             TapDiagnostics const* diagnostics = point.diagnostics ? &*point.diagnostics : &foreign;
             out += tap.point({point.ok, point.description, point.directive, point.reason,
-                              diagnostics->empty() ? nullptr : diagnostics, point.class_name});
+                              diagnostics->empty() ? nullptr : diagnostics, point.class_name,
+                              point.tags});
         }
     }
     if (!merge.problems.empty()) {

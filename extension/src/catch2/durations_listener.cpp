@@ -8,7 +8,6 @@
 #include <catch2/catch_test_case_info.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -41,9 +40,8 @@ void DurationsListener::testCaseEnded(Catch::TestCaseStats const& stats) {
     if (!out_ || crashed_) return;  // no allocation inside a signal handler
     std::chrono::duration<double> const elapsed = std::chrono::steady_clock::now() - started_;
     auto const seconds = std::round(elapsed.count() * 1e6) / 1e6;  // microseconds are plenty
-    // Test cases may share a name (in different fixture classes): keep the longest.
-    auto [entry, inserted] = durations_.emplace(stats.testInfo->name, seconds);
-    if (!inserted) entry->second = std::max(entry->second, seconds);
+    auto const& info = *stats.testInfo;
+    durations_.record({info.name, std::string(info.className), info.tagsAsString()}, seconds);
 }
 
 void DurationsListener::fatalErrorEncountered(Catch::StringRef) { crashed_ = true; }

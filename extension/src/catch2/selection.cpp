@@ -127,7 +127,7 @@ int apply_selection(Catch::Session& session) {
         tag_arena += info->tagsAsString();
         tag_ends.push_back(tag_arena.size());
     }
-    std::vector<TestKey> keys;
+    std::vector<TestIdentityView> keys;
     keys.reserve(suite.size());
     for (std::size_t i = 0, begin = 0; i < suite.size(); begin = tag_ends[i++]) {
         auto const& class_name = suite[i]->className;

@@ -14,6 +14,7 @@
 
 #include <iostream>
 #include <stdexcept>
+#include <unordered_map>
 
 #include <unistd.h>
 
@@ -118,10 +119,19 @@ TapFailure failure_of(Catch::AssertionStats const& stats, std::vector<std::strin
     return f;
 }
 
-// TEST_CASE_METHOD's class: written after the test point, so that merges tell apart test
-// cases that share a name.
-std::string_view class_of(Catch::TestCaseInfo const& info) {
-    return std::string_view(info.className.data(), info.className.size());
+// The test cases of the binary whose name another of them shares. Every node has the same
+// registry (hidden test cases included), so every node picks the same ones.
+std::unordered_set<Catch::TestCaseInfo const*> sharing_a_name() {
+    auto const& all = Catch::getRegistryHub().getTestCaseRegistry().getAllTests();
+    std::unordered_map<std::string_view, std::size_t> count;
+    count.reserve(all.size());
+    for (auto const& test : all) ++count[test.getTestCaseInfo().name];
+    std::unordered_set<Catch::TestCaseInfo const*> shared;
+    if (count.size() == all.size()) return shared;
+    for (auto const& test : all) {
+        if (count[test.getTestCaseInfo().name] > 1) shared.insert(&test.getTestCaseInfo());
+    }
+    return shared;
 }
 
 double milliseconds_since(std::chrono::steady_clock::time_point start) {
@@ -166,6 +176,7 @@ void TapStreamReporter::testRunStarting(Catch::TestRunInfo const& info) {
     m_pid = ::getpid();
     if (m_capture_wanted && m_capture.start()) m_sink.use_descriptor(m_capture.original_stdout());
     m_state = State::running;
+    m_sharing_a_name = sharing_a_name();
     watch_crashes(*this);
 
     try {
@@ -224,8 +235,9 @@ void TapStreamReporter::testCaseStarting(Catch::TestCaseInfo const& info) {
     append_escaped_text(m_crash_point, info.name);
     m_crash_point += '\n';
     m_crash_point_name = std::string_view(m_crash_point).substr(name_start, m_crash_point.size() - name_start - 1);
-    m_crash_class.clear();
-    append_tap_class(m_crash_class, class_of(info));
+    m_crash_identity.clear();
+    auto const identity = identity_lines(info);
+    append_tap_identity_lines(m_crash_identity, identity.class_name, identity.tags);
     m_in_test = true;
 }
 
@@ -268,7 +280,9 @@ void TapStreamReporter::write_test_point(Catch::TestCaseStats const& stats) {
 
     TapPointView point;
     point.description = info.name;
-    point.class_name = class_of(info);
+    auto const identity = identity_lines(info);
+    point.class_name = identity.class_name;
+    point.tags = identity.tags;
     TapDiagnostics diagnostics;
     std::string_view reason;
     if (cases.failed > 0) {
@@ -308,7 +322,9 @@ void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
     if (in_forked_child()) return;
     TapPointView point;
     point.description = info.name;
-    point.class_name = class_of(info);
+    auto const identity = identity_lines(info);
+    point.class_name = identity.class_name;
+    point.tags = identity.tags;
     point.directive = TapDirective::skip;
     point.reason = "not run: the run was aborted (-x/--abort)";
     try {
@@ -404,11 +420,19 @@ void TapStreamReporter::on_exit() noexcept {
     m_capture.stop();  // fds 1 and 2 back: what is written after this reaches the real ones
 }
 
+TapStreamReporter::IdentityLines TapStreamReporter::identity_lines(
+    Catch::TestCaseInfo const& info) const {
+    if (m_sharing_a_name.count(&info) == 0) return {};
+    return {std::string_view(info.className.data(), info.className.size()), info.tagsAsString()};
+}
+
 void TapStreamReporter::write_exit_point() {
     TapPointView point;
     point.ok = false;
     point.description = currentTestCaseInfo->name;
-    point.class_name = class_of(*currentTestCaseInfo);
+    auto const identity = identity_lines(*currentTestCaseInfo);
+    point.class_name = identity.class_name;
+    point.tags = identity.tags;
     TapDiagnostics diagnostics;
     diagnostics.duration_ms = milliseconds_since(m_test_start);
     diagnostics.message = "exit() was called during the test case; the process ends with the "
@@ -436,7 +460,7 @@ void TapStreamReporter::on_crash(char const* reason, char const* reason_yaml) no
                                        std::string_view("\n"), prefix, std::string_view("...\n")}) {
             m_sink.write_after_crash(piece);
         }
-        m_sink.write_after_crash(m_crash_class);
+        m_sink.write_after_crash(m_crash_identity);
     }
     m_sink.write_after_crash("Bail out! ");
     m_sink.write_after_crash(reason);

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include <sys/types.h>
@@ -60,6 +61,13 @@ private:
     // The end of a run not cut short by a crash: the last lines, all of them written, the file
     // descriptors back.
     void end_stream() noexcept;
+    // What a point needs to tell its test case apart from others of the same name: the class
+    // and tags, for a test case whose name another shares; nothing otherwise.
+    struct IdentityLines {
+        std::string_view class_name;
+        std::string tags;
+    };
+    IdentityLines identity_lines(Catch::TestCaseInfo const& info) const;
 
     DiagnosticsStyle m_style;
     TapEncoder m_tap;
@@ -74,6 +82,8 @@ private:
     std::optional<std::size_t> m_planned;
     std::chrono::steady_clock::time_point m_run_start;
     pid_t m_pid = 0;  // the process that runs the tests
+    // The registry's test cases whose name another of them shares (usually none).
+    std::unordered_set<Catch::TestCaseInfo const*> m_sharing_a_name;
 
     // The test case in progress.
     bool m_in_test = false;
@@ -84,7 +94,7 @@ private:
     std::string m_skip_reason;
     std::string m_crash_point;  // "not ok N - name\n", ready for a signal handler
     std::string_view m_crash_point_name;  // the escaped name inside it
-    std::string m_crash_class;  // its class line, or empty
+    std::string m_crash_identity;  // its class and tags lines, or empty
     std::optional<std::string> m_fatal_error;  // from Catch2's fatalErrorEncountered
     std::string m_fatal_test;
 };

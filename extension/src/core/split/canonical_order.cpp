@@ -74,7 +74,7 @@ void sort_names(Entry* first, Entry* last, std::size_t depth) {
 
 }  // namespace
 
-std::vector<std::size_t> canonical_order(std::vector<TestKey> const& keys) {
+std::vector<std::size_t> canonical_order(std::vector<TestIdentityView> const& keys) {
     std::vector<Entry> entries;
     entries.reserve(keys.size());
     for (std::size_t i = 0; i < keys.size(); ++i) entries.push_back({keys[i].name, i});

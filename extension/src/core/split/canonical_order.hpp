@@ -5,7 +5,7 @@
 namespace shardtap::detail {
 
 // `estimates` (by position in `keys`) is null unless the split depends on them.
-std::string fingerprint(std::vector<TestKey> const& keys, std::vector<std::size_t> const& order,
+std::string fingerprint(std::vector<TestIdentityView> const& keys, std::vector<std::size_t> const& order,
                         Strategy strategy, std::size_t total,
                         std::vector<std::int64_t> const* estimates);
 

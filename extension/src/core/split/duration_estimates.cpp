@@ -23,14 +23,14 @@ std::int64_t median(std::vector<std::int64_t> values) {
 
 }  // namespace
 
-std::vector<std::int64_t> estimated_microseconds(std::vector<TestKey> const& keys,
+std::vector<std::int64_t> estimated_microseconds(std::vector<TestIdentityView> const& keys,
                                                  Durations const& durations) {
     std::vector<std::optional<std::int64_t>> recorded(keys.size());
     std::vector<std::int64_t> known;
     for (std::size_t position = 0; position < keys.size(); ++position) {
-        auto found = durations.find(keys[position].name);
-        if (found == durations.end()) continue;
-        recorded[position] = microseconds(found->second);
+        auto const seconds = durations.find(keys[position]);
+        if (!seconds) continue;
+        recorded[position] = microseconds(*seconds);
         known.push_back(*recorded[position]);
     }
     auto const estimate = known.empty() ? microseconds(unknown_test_seconds) : median(known);

@@ -45,7 +45,7 @@ private:
 
 }  // namespace
 
-std::string fingerprint(std::vector<TestKey> const& keys, std::vector<std::size_t> const& order,
+std::string fingerprint(std::vector<TestIdentityView> const& keys, std::vector<std::size_t> const& order,
                         Strategy strategy, std::size_t total,
                         std::vector<std::int64_t> const* estimates) {
     Hash64 hash;

@@ -6,19 +6,6 @@
 #include <algorithm>
 
 namespace shardtap {
-namespace {
-
-int compare(TestKey const& a, TestKey const& b) {
-    if (int c = a.name.compare(b.name)) return c;
-    if (int c = a.class_name.compare(b.class_name)) return c;
-    return a.tags.compare(b.tags);
-}
-
-}  // namespace
-
-bool operator<(TestKey const& a, TestKey const& b) { return compare(a, b) < 0; }
-bool operator==(TestKey const& a, TestKey const& b) { return compare(a, b) == 0; }
-
 std::string_view to_string(Strategy strategy) {
     switch (strategy) {
         case Strategy::round_robin: return "round-robin";
@@ -34,7 +21,7 @@ std::optional<Strategy> strategy_named(std::string_view name) {
     return std::nullopt;
 }
 
-Split split_suite(std::vector<TestKey> const& keys, std::size_t total, Strategy strategy,
+Split split_suite(std::vector<TestIdentityView> const& keys, std::size_t total, Strategy strategy,
                   Durations const* durations) {
     auto const order = canonical_order(keys);
     // Nodes past the number of test cases would stay empty: leaving them out keeps a split for
@@ -73,14 +60,14 @@ Split split_suite(std::vector<TestKey> const& keys, std::size_t total, Strategy 
     return split;
 }
 
-std::vector<std::size_t> node_share(std::vector<TestKey> const& keys, Node const& node,
+std::vector<std::size_t> node_share(std::vector<TestIdentityView> const& keys, Node const& node,
                                     Strategy strategy, Durations const* durations) {
     auto split = split_suite(keys, node.total, strategy, durations);
     if (node.index >= split.shares.size()) return {};
     return std::move(split.shares[node.index]);
 }
 
-std::string split_fingerprint(std::vector<TestKey> const& keys, Strategy strategy,
+std::string split_fingerprint(std::vector<TestIdentityView> const& keys, Strategy strategy,
                               std::size_t total, Durations const* durations) {
     return split_suite(keys, total, strategy, durations).fingerprint;
 }

@@ -9,21 +9,10 @@
 #include <vector>
 
 #include "core/durations/durations.hpp"
+#include "core/identity/test_identity.hpp"
 #include "core/split/node.hpp"
 
 namespace shardtap {
-
-// What identifies a test case across processes and builds, independent of registration order.
-// A view, like Catch2's own StringRef: the strings must outlive the key (Catch2's registry keeps
-// its test cases' names for the whole run). Views keep a split of 100,000 test cases from
-// copying 100,000 names.
-struct TestKey {
-    std::string_view name;
-    std::string_view class_name;
-    std::string_view tags;
-};
-bool operator<(TestKey const& a, TestKey const& b);
-bool operator==(TestKey const& a, TestKey const& b);
 
 // round_robin: position i of the canonical order goes to node i mod N.
 // duration: longest-first packing of the test cases' estimated durations, then an improvement
@@ -37,15 +26,15 @@ std::optional<Strategy> strategy_named(std::string_view name);
 // suite has one: then every test case weighs the same and only their number is balanced.
 inline constexpr double unknown_test_seconds = 0.1;
 
-// Microseconds each of `keys` is expected to take: its recorded duration, looked up by name,
-// or for a test case the file does not know the median of those it does know among `keys`
+// Microseconds each of `keys` is expected to take: its recorded duration (Durations::find), or
+// for a test case the file does not know the median of those it does know among `keys`
 // (entries for test cases not in `keys` are ignored). At least 1 each. Integers, so every node
 // adds them up to exactly the same loads.
-std::vector<std::int64_t> estimated_microseconds(std::vector<TestKey> const& keys,
+std::vector<std::int64_t> estimated_microseconds(std::vector<TestIdentityView> const& keys,
                                                  Durations const& durations);
 
 // Positions into `keys` sorted by key: the order every node agrees on.
-std::vector<std::size_t> canonical_order(std::vector<TestKey> const& keys);
+std::vector<std::size_t> canonical_order(std::vector<TestIdentityView> const& keys);
 
 // The whole split, as every node computes it.
 struct Split {
@@ -63,16 +52,16 @@ struct Split {
 // balances the duration strategy and predicts every node's load, whichever the strategy; the
 // duration strategy without it balances equal estimates. Every key goes to exactly one node,
 // and the result does not depend on the order of `keys`.
-Split split_suite(std::vector<TestKey> const& keys, std::size_t total, Strategy strategy,
+Split split_suite(std::vector<TestIdentityView> const& keys, std::size_t total, Strategy strategy,
                   Durations const* durations = nullptr);
 
 // Positions into `keys` that `node` runs, in canonical order: split_suite's share for `node`.
-std::vector<std::size_t> node_share(std::vector<TestKey> const& keys, Node const& node,
+std::vector<std::size_t> node_share(std::vector<TestIdentityView> const& keys, Node const& node,
                                     Strategy strategy = Strategy::round_robin,
                                     Durations const* durations = nullptr);
 
 // split_suite's fingerprint.
-std::string split_fingerprint(std::vector<TestKey> const& keys, Strategy strategy,
+std::string split_fingerprint(std::vector<TestIdentityView> const& keys, Strategy strategy,
                               std::size_t total, Durations const* durations = nullptr);
 
 }  // namespace shardtap

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <iterator>
+#include <utility>
 #include <stdexcept>
 
 namespace shardtap {
@@ -119,11 +120,14 @@ void append_tap_diagnostics(std::string& out, TapDiagnostics const& d, Diagnosti
     block.line("...");
 }
 
-void append_tap_class(std::string& out, std::string_view class_name) {
-    if (class_name.empty()) return;
-    out += tap_class_prefix;
-    append_escaped_text(out, class_name);
-    out += '\n';
+void append_tap_identity_lines(std::string& out, std::string_view class_name, std::string_view tags) {
+    for (auto [prefix, value] :
+         {std::pair{tap_class_prefix, class_name}, std::pair{tap_tags_prefix, tags}}) {
+        if (value.empty()) continue;
+        out += prefix;
+        append_escaped_text(out, value);
+        out += '\n';
+    }
 }
 
 std::string_view TapEncoder::finish() { return m_out; }
@@ -177,7 +181,7 @@ std::string_view TapEncoder::point(TapPointView const& p) {
     if (p.diagnostics && !p.diagnostics->empty()) {
         append_tap_diagnostics(m_out, *p.diagnostics, m_style);
     }
-    append_tap_class(m_out, p.class_name);
+    append_tap_identity_lines(m_out, p.class_name, p.tags);
     return finish();
 }
 

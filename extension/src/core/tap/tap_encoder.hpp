@@ -58,7 +58,9 @@ struct TapPointView {
     TapDirective directive = TapDirective::none;
     std::string_view reason;  // the directive's reason
     TapDiagnostics const* diagnostics = nullptr;  // nullptr or empty: no block
-    std::string_view class_name;  // Catch2's class of a TEST_CASE_METHOD; empty: none
+    // What tells the test case apart from others of its name (tap_identity_lines); empty: none.
+    std::string_view class_name;
+    std::string_view tags;
 };
 
 class TapEncoder {
@@ -71,7 +73,7 @@ public:
     std::string_view plan(std::size_t count);             // "1..N", before the first point
     std::string_view skip_all(std::string_view reason);   // "1..0 # SKIP reason": nothing to run
     std::string_view point(TapPointView const& point);    // "ok N - ...", its diagnostics,
-                                                          // then its class line
+                                                          // then its class and tags lines
     std::string_view final_plan();                        // "1..N" after the last point, when
                                                           // plan() was not called
     std::string_view bail_out(std::string_view reason);   // "Bail out! reason"
@@ -89,17 +91,22 @@ private:
     std::optional<std::size_t> m_planned;
 };
 
-// A test case's class, on a comment line right after its test point and diagnostics block:
+// A test case's class and tags, on comment lines right after its test point and diagnostics
+// block, each only when not empty:
 //
-//     ok 7 - same name, two fixtures
+//     ok 7 - same name
 //     # shardtap class: SecondFixture
+//     # shardtap tags: [a][b]
 //
-// Descriptions stay the test case names; the name and this line together tell apart the test
-// cases Catch2 allows to share a name (TEST_CASE_METHOD on different classes).
+// Descriptions stay the test case names. The tap-stream reporter writes these lines only for a
+// test case whose name another test case of the binary shares (Catch2 allows it across classes
+// and tags): the name and these lines then identify it (core/identity), and where names are
+// unique the stream has no line more.
 inline constexpr std::string_view tap_class_prefix = "# shardtap class: ";
+inline constexpr std::string_view tap_tags_prefix = "# shardtap tags: ";
 
-// The class line alone (nothing for an empty class name), as TapEncoder::point writes it.
-void append_tap_class(std::string& out, std::string_view class_name);
+// The class and tags lines alone, as TapEncoder::point writes them.
+void append_tap_identity_lines(std::string& out, std::string_view class_name, std::string_view tags);
 
 // The diagnostics block alone (with its `---` and `...` lines, each prefixed by two spaces
 // or by "# "), as TapEncoder::point writes it.

@@ -128,8 +128,10 @@ private:
     void line() {
         bool const after_point = m_last_was_point;
         bool const point_ended = m_point_just_ended;
+        bool const class_read = m_class_just_read;
         m_last_was_point = false;
         m_point_just_ended = false;
+        m_class_just_read = false;
         if (starts_with(m_line, "TAP version ")) return version();
         if (starts_with(m_line, "ok") || starts_with(m_line, "not ok")) return point();
         if (starts_with(m_line, "1..")) return plan();
@@ -144,6 +146,7 @@ private:
             return;
         }
         if (starts_with(m_line, tap_class_prefix)) return class_line(point_ended);
+        if (starts_with(m_line, tap_tags_prefix)) return tags_line(point_ended || class_read);
         if (starts_with(m_line, "#")) return comment();
         if (m_line.empty() || starts_with(m_line, "pragma ")) return;
         if (starts_with(m_line, "    ") &&
@@ -251,6 +254,16 @@ private:
             fail(fmt::format("a class line that does not follow a test point: {}", shown(m_line)));
         }
         m_stream.points.back().class_name = unescape_text(m_line.substr(tap_class_prefix.size()));
+        m_class_just_read = true;
+    }
+
+    // "# shardtap tags: [a][b]", right after its test point and block, or after its class line.
+    void tags_line(bool in_place) {
+        if (!in_place) {
+            fail(fmt::format("a tags line that does not follow a test point or its class line: {}",
+                             shown(m_line)));
+        }
+        m_stream.points.back().tags = unescape_text(m_line.substr(tap_tags_prefix.size()));
     }
 
     void comment() {
@@ -298,6 +311,7 @@ private:
     std::size_t m_number = 0;
     bool m_last_was_point = false;
     bool m_point_just_ended = false;  // the last line was a test point or closed its block
+    bool m_class_just_read = false;   // the last line was a class line
     std::string_view m_block_prefix;  // non-empty inside a diagnostics block
     std::size_t m_block_start = 0;
     std::vector<std::string> m_block;

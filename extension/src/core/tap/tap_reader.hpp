@@ -1,7 +1,7 @@
 #pragma once
 // Reading a TAP stream back: what the shardtap command merges, and what the tests check the
 // reporter's output with. Reads TAP 12-14 without subtests; knows the shardtap header fields
-// (tap_header.hpp), shardtap's own diagnostics blocks and class lines (tap_encoder.hpp), and
+// (tap_header.hpp), shardtap's own diagnostics blocks, class and tags lines (tap_encoder.hpp), and
 // keeps any other YAML as lines.
 //
 //     auto stream = read_tap(text);        // throws TapReadError on malformed input
@@ -10,6 +10,7 @@
 
 #include "core/tap/tap_encoder.hpp"
 #include "core/tap/tap_header.hpp"
+#include "core/identity/test_identity.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -27,12 +28,18 @@ struct TapPoint {
     std::string description;  // unescaped
     TapDirective directive = TapDirective::none;
     std::string reason;       // the directive's reason, unescaped
-    std::string class_name;   // from its `# shardtap class:` line, unescaped; empty: none
+    // From its `# shardtap class:` and `# shardtap tags:` lines, unescaped; empty: no line.
+    std::string class_name;
+    std::string tags;
     // The diagnostics block's lines between `---` and `...`, without the two-space or "# "
     // prefix; and the same block understood, when it is in shardtap's own form.
     std::vector<std::string> diagnostic_lines;
     std::optional<TapDiagnostics> diagnostics;
     std::size_t line = 0;  // 1-based line of the test point in the stream
+
+    // The test case, as far as the stream tells it apart from others: the description, and
+    // the class and tags the stream gives for a name that several test cases share.
+    TestIdentityView identity() const { return {description, class_name, tags}; }
 
     // A failure in TAP's sense: not ok, and neither SKIP nor TODO.
     bool failed() const { return !ok && directive == TapDirective::none; }
@@ -75,8 +82,9 @@ private:
 
 // Reads a whole stream. Besides lines that are not TAP, it rejects a stream that ends before
 // its plan is fulfilled (or without any plan) unless it bailed out, a diagnostics block left
-// open, points out of sequence or beyond the plan, a malformed shardtap header field, and a
-// class line that does not follow a test point (or its diagnostics block) directly.
+// open, points out of sequence or beyond the plan, a malformed shardtap header field, a class
+// line that does not follow a test point (or its diagnostics block) directly, and a tags line
+// that follows neither that nor the point's class line.
 TapStream read_tap(std::string_view text);
 
 // Reads a stream while it is being written, each piece of it once: give read() the stream's
