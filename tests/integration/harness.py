@@ -45,13 +45,19 @@ def xml_test_cases(stdout):
     return [f'{case.get("name")} @{case.get("line")}' for case in root.iter("TestCase")]
 
 
-def ran(binary, *args, env=None):
-    """The test cases that ran, read from Catch2's own XML reporter."""
+def ran(binary, *args, env=None, statuses=(0,)):
+    """The test cases that ran, read from Catch2's own XML reporter; the run must exit with one
+    of `statuses`."""
     result = run(binary, "-r", "xml", *args, env=env)
-    if result.returncode != 0:
+    if result.returncode not in statuses:
         raise AssertionError(f"{binary} {args} {env} exited {result.returncode}:\n"
                              f"{result.stderr.decode(errors='replace')}")
     return xml_test_cases(result.stdout)
+
+
+def tap_header(stdout):
+    """The `# shardtap key: value` lines of a tap-stream report, as a dict."""
+    return dict(re.findall(r"^# shardtap (\w+): (.*)$", stdout.decode(errors="replace"), re.M))
 
 
 def catch2_version():
