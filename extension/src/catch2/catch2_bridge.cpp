@@ -52,6 +52,37 @@ std::string absent_tag() {
     }
 }
 
+// The user's filters as Catch2's parser reads them (3): every spec argument is parsed on, a
+// filter ends at each comma that is not escaped (commas inside quotes or tags make the spec
+// invalid, and Catch2 stopped before any listener ran). Each filter is the list of the
+// argument fragments it was parsed from.
+std::vector<std::vector<std::string>> filter_texts(std::vector<std::string> const& arguments) {
+    std::vector<std::vector<std::string>> filters(1);
+    for (auto const& argument : arguments) {
+        std::string fragment;
+        for (std::size_t i = 0; i < argument.size(); ++i) {
+            if (argument[i] == ',') {
+                filters.back().push_back(std::move(fragment));
+                fragment.clear();
+                filters.emplace_back();
+                continue;
+            }
+            fragment += argument[i];
+            if (argument[i] == '\\' && i + 1 < argument.size()) fragment += argument[++i];
+        }
+        filters.back().push_back(std::move(fragment));
+    }
+    return filters;
+}
+
+// The name Catch2 gives the filter parsed from `fragments`, empty when they make no filter.
+std::string filter_name(std::vector<std::string> const& fragments, Catch::IConfig const& config) {
+    Catch::TestSpecParser parser(Catch::ITagAliasRegistry::get());
+    for (auto const& fragment : fragments) parser.parse(fragment);
+    auto const matches = parser.testSpec().matchesByFilter({}, config);
+    return matches.empty() ? std::string() : matches.front().name;
+}
+
 }  // namespace
 
 std::string catch2_version() {
@@ -93,9 +124,15 @@ void respec(Catch::IConfig const& config, std::vector<std::string> const& unmatc
         spec = Catch::TestSpec{};
         return;
     }
+    // A filter is rebuilt from the user's own text, not from its name: Catch2 names a filter by
+    // a serialisation that parses into an equivalent filter with another name.
     Catch::TestSpecParser parser(Catch::ITagAliasRegistry::get());
-    if (!share_empty) parser.parse("~[" + absent_tag() + "]");
-    for (auto const& name : unmatched) parser.parse(name);
+    if (!share_empty) parser.parse("~[" + absent_tag() + "]").parse(",");
+    for (auto const& fragments : filter_texts(config.getTestsOrTags())) {
+        if (std::find(unmatched.begin(), unmatched.end(), filter_name(fragments, config)) == unmatched.end()) continue;
+        for (auto const& fragment : fragments) parser.parse(fragment);
+        parser.parse(",");
+    }
     spec = parser.testSpec();
 }
 
