@@ -24,9 +24,9 @@ void SelectionListener::testCaseStarting(Catch::TestCaseInfo const& info) {
     if (in_share(info)) return;
     auto const& applied = applied_selection();
     stop_node(fmt::format(
-        "Catch2 {} started test case '{}', which is not in node {} of {}'s share: shardtap "
-        "selects before Catch2 picks its test cases, and this Catch2 picked them otherwise. "
-        "Stopping so that no test case runs on two nodes.",
+        "Catch2 {} started test case '{}', which is not in node {} of {}'s share (it was "
+        "registered after the split, or this Catch2 picks its test cases before shardtap's "
+        "listener can select); stopping, so that no test case runs on two nodes",
         catch2_bridge::catch2_version(), info.name, applied ? applied->node.index : 0,
         applied ? applied->node.total : 1));
 }
