@@ -60,9 +60,9 @@ def tap_header(stdout):
     return dict(re.findall(r"^# shardtap (\w+): (.*)$", stdout.decode(errors="replace"), re.M))
 
 
-def catch2_version():
-    """The linked Catch2's version, from --libidentify, as a tuple."""
-    out = run(fixture("fixture_plain"), "--libidentify").stdout.decode()
+def catch2_version(binary=None):
+    """The Catch2 version binary (by default a fixture) links, from --libidentify, as a tuple."""
+    out = run(binary or fixture("fixture_plain"), "--libidentify").stdout.decode()
     return tuple(int(part) for part in re.search(r"version:\s*(\d+)\.(\d+)\.(\d+)", out).groups())
 
 
