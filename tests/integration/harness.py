@@ -46,10 +46,11 @@ def xml_test_cases(stdout):
     return [f'{case.get("name")} @{case.get("line")}' for case in root.iter("TestCase")]
 
 
-def ran(binary, *args, env=None):
-    """The test cases that ran, read from Catch2's own XML reporter."""
+def ran(binary, *args, env=None, statuses=(0,)):
+    """The test cases that ran, read from Catch2's own XML reporter; the run must exit with one
+    of `statuses`."""
     result = run(binary, "-r", "xml", *args, env=env)
-    if result.returncode != 0:
+    if result.returncode not in statuses:
         raise AssertionError(f"{binary} {args} {env} exited {result.returncode}:\n"
                              f"{result.stderr.decode(errors='replace')}")
     return xml_test_cases(result.stdout)
@@ -72,6 +73,11 @@ def durations_by_name(path):
     by_name = {name: seconds for (name, _, _), seconds in entries.items()}
     assert len(by_name) == len(entries), f"names shared in {sorted(entries)}"
     return by_name
+
+
+def tap_header(stdout):
+    """The `# shardtap key: value` lines of a tap-stream report, as a dict."""
+    return dict(re.findall(r"^# shardtap (\w+): (.*)$", stdout.decode(errors="replace"), re.M))
 
 
 def catch2_version(binary=None):

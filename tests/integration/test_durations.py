@@ -17,7 +17,7 @@ from harness import (clean_environment, durations_by_name, durations_entries,  #
 
 SUITE = fixture("fixture_suite")
 SLEEPY = fixture("fixture_sleepy")
-UNGUARDED = fixture("fixture_unguarded")
+DROPIN = fixture("fixture_dropin")
 CUSTOM_MAIN = fixture("fixture_custom_main")
 
 # What each of SLEEPY's visible test cases sleeps.
@@ -131,7 +131,7 @@ class RecordThenBalanceTest(unittest.TestCase):
             self.assertIsNotNone(split_line(dealt.stderr)["predicted"])
 
     def test_binaries_without_shardtap_main_record_too(self):
-        for binary in (UNGUARDED, CUSTOM_MAIN):
+        for binary in (DROPIN, CUSTOM_MAIN):
             with tempfile.TemporaryDirectory() as directory:
                 out = os.path.join(directory, "d.json")
                 result = run(binary, env={"SHARDTAP_DURATIONS_OUT": out})

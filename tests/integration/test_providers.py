@@ -9,6 +9,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from harness import fixture, ran, run  # noqa: E402
 
 SUITE = fixture("fixture_suite")
+DROPIN = fixture("fixture_dropin")
 PLAIN = fixture("fixture_plain")
 TOTAL = 3
 
@@ -29,16 +30,18 @@ PROVIDERS = {
 
 
 class ProviderTest(unittest.TestCase):
-    def assert_whole_suite_once(self, environment_of, provider, expected=None):
+    BINARY = SUITE  # shardtap::main
+
+    def assert_whole_suite_once(self, environment_of, provider, expected=None, announced=None):
         expected = ran(PLAIN) if expected is None else expected
         seen = collections.Counter()
         for index in range(TOTAL):
             env = environment_of(index)
-            result = run(SUITE, env=env)
+            result = run(self.BINARY, env=env)
             self.assertEqual(result.returncode, 0, result.stderr)
-            self.assertIn(f"node {index} of {TOTAL} (0-based, from {provider})".encode(),
-                          result.stderr)
-            seen.update(ran(SUITE, env=env))
+            line = announced(index) if announced else f"node {index} of {TOTAL} (0-based, from {provider})"
+            self.assertIn(line.encode(), result.stderr)
+            seen.update(ran(self.BINARY, env=env))
         self.assertEqual([t for t, n in seen.items() if n > 1], [])
         self.assertEqual(sorted(seen), sorted(expected))
 
@@ -56,8 +59,11 @@ class ProviderTest(unittest.TestCase):
                 return {"BAZEL_TEST": "1", "TEST_TOTAL_SHARDS": TOTAL, "TEST_SHARD_INDEX": i,
                         "TEST_SHARD_STATUS_FILE": status}
 
-            self.assert_whole_suite_once(environment_of, "Bazel")
+            self.assert_whole_suite_once(environment_of, "Bazel", announced=self.announced_with_bazel_test)
             self.assertTrue(os.path.exists(status), "TEST_SHARD_STATUS_FILE was not touched")
+
+    def announced_with_bazel_test(self, index):
+        return f"node {index} of {TOTAL} (0-based, from Bazel)"
 
     def test_bazel_test_filter_is_applied_once_then_split(self):
         # Catch2 reads `bazel test --test_filter` (TESTBRIDGE_TEST_ONLY) in every Config it builds.
@@ -70,12 +76,22 @@ class ProviderTest(unittest.TestCase):
         self.assert_whole_suite_once(environment_of, "Bazel", expected)
 
     def test_gitlab_without_parallel_runs_everything(self):
-        self.assertEqual(ran(SUITE, env={"GITLAB_CI": "true", "CI_NODE_TOTAL": 1}), ran(PLAIN))
+        self.assertEqual(ran(self.BINARY, env={"GITLAB_CI": "true", "CI_NODE_TOTAL": 1}), ran(PLAIN))
 
     def test_gitlab_index_zero_is_rejected(self):
-        result = run(SUITE, env={"GITLAB_CI": "true", "CI_NODE_TOTAL": 3, "CI_NODE_INDEX": 0})
+        result = run(self.BINARY, env={"GITLAB_CI": "true", "CI_NODE_TOTAL": 3, "CI_NODE_INDEX": 0})
         self.assertEqual(result.returncode, 1)
         self.assertIn(b"(GitLab CI): CI_NODE_INDEX must be from 1 to 3 (1-based)", result.stderr)
+
+
+class DropInProviderTest(ProviderTest):
+    """The same through the selection listener of a binary that keeps Catch2's main."""
+    BINARY = DROPIN
+
+    def announced_with_bazel_test(self, index):
+        # With BAZEL_TEST and all three variables, Catch2 reads the shard values before any
+        # listener runs and splits after it: shardtap steps aside (Catch2's split is exact too).
+        return f"shardtap: Catch2 splits this run itself (shard {index} of {TOTAL}"
 
 
 if __name__ == "__main__":

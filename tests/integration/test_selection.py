@@ -1,22 +1,38 @@
-"""Each node runs its share; together the nodes run the suite exactly once."""
+"""Each node runs its share; together the nodes run the suite exactly once: through
+shardtap::main, a custom main with one call, and the drop-in way (shardtap linked beside
+Catch2::Catch2WithMain or a main that knows nothing of shardtap)."""
 import collections
+import json
 import os
+import re
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import fixture, ran, run, xml_test_cases  # noqa: E402
+from harness import catch2_version, fixture, ran, run, tap_header, xml_test_cases  # noqa: E402
 
 SUITE = fixture("fixture_suite")
 PLAIN = fixture("fixture_plain")
 CUSTOM_MAIN = fixture("fixture_custom_main")
-UNGUARDED = fixture("fixture_unguarded")
+DROPIN = fixture("fixture_dropin")
+DROPIN_OWN_MAIN = fixture("fixture_dropin_own_main")
+PICKS_FIRST = fixture("fixture_picks_first")
 NODE_COUNTS = (1, 2, 3, 7, 12, 32)
 
 
-class SplitTest(unittest.TestCase):
-    def assert_split_exactly_once(self, args=(), node_args=None, node_env=None, binary=SUITE):
+class SplitMatrix:
+    """The whole matrix, on BINARY. A mixin: each way in is a TestCase of its own below."""
+    BINARY = None
+    # Catch2 exits 2 (no tests ran) for a node whose share is empty unless allowZeroTests is
+    # set, which shardtap::main does and a listener cannot.
+    EMPTY_NODE_STATUS = 0
+
+    def assert_split_exactly_once(self, args=(), node_args=None, node_env=None, binary=None,
+                                  empty_node_status=None):
         """Runs every node of every count in NODE_COUNTS; compares with the plain binary."""
+        binary = binary or self.BINARY
+        empty_status = self.EMPTY_NODE_STATUS if empty_node_status is None else empty_node_status
         expected = ran(PLAIN, *args)
         self.assertGreater(len(expected), 0)
         for total in NODE_COUNTS:
@@ -25,7 +41,10 @@ class SplitTest(unittest.TestCase):
                 extra = node_args(index, total) if node_args else ()
                 env = node_env(index, total) if node_env else {
                     "CI_NODE_TOTAL": total, "CI_NODE_INDEX": index}
-                share = ran(binary, *args, *extra, env=env)
+                result = run(binary, "-r", "xml", *args, *extra, env=env)
+                share = xml_test_cases(result.stdout)
+                self.assertEqual(result.returncode, 0 if share else empty_status,
+                                 f"node {index} of {total}: {result.stderr.decode(errors='replace')}")
                 n = len(expected)
                 self.assertIn(len(share), (n // total, -(-n // total)),
                               f"node {index} of {total}: unbalanced share {share}")
@@ -65,11 +84,30 @@ class SplitTest(unittest.TestCase):
             node_args=lambda i, n: ("--shard-count", str(n), "--shard-index", str(i)),
             node_env=lambda i, n: {"CI_NODE_TOTAL": 5, "CI_NODE_INDEX": 4} if n > 1 else {})
 
+    def test_filenames_as_tags(self):
+        self.assert_split_exactly_once(args=("-#", "[#suite]"))
+
+    def test_bazel_variables(self):
+        self.assert_split_exactly_once(node_env=lambda i, n: {
+            "TEST_TOTAL_SHARDS": n, "TEST_SHARD_INDEX": i})
+
+
+class SplitTest(SplitMatrix, unittest.TestCase):
+    BINARY = SUITE
+
     def test_custom_main_with_one_call(self):
         self.assert_split_exactly_once(binary=CUSTOM_MAIN)
 
-    def test_filenames_as_tags(self):
-        self.assert_split_exactly_once(args=("-#", "[#suite]"))
+
+class DropInSplitTest(SplitMatrix, unittest.TestCase):
+    BINARY = DROPIN
+    EMPTY_NODE_STATUS = 2
+
+    def test_own_main_without_a_shardtap_call(self):
+        self.assert_split_exactly_once(binary=DROPIN_OWN_MAIN)
+
+    def test_an_empty_node_passes_with_allow_running_no_tests(self):
+        self.assert_split_exactly_once(args=("--allow-running-no-tests",), empty_node_status=0)
 
 
 class NodeBehaviourTest(unittest.TestCase):
@@ -96,16 +134,19 @@ class NodeBehaviourTest(unittest.TestCase):
         self.assertEqual(sorted(names), sorted(ran(SUITE, env=env)))
 
     def test_every_node_prints_the_same_fingerprint(self):
-        lines = set()
+        fingerprints = set()
         for index in range(4):
-            result = run(SUITE, env={"CI_NODE_TOTAL": 4, "CI_NODE_INDEX": index})
+            result = run(SUITE, "-r", "tap-stream", env={"CI_NODE_TOTAL": 4, "CI_NODE_INDEX": index})
             self.assertEqual(result.returncode, 0)
-            line = [l for l in result.stderr.decode().splitlines() if "split " in l]
-            self.assertEqual(len(line), 1, result.stderr)
-            lines.add(line[0].rsplit("split ", 1)[1])
-        self.assertEqual(len(lines), 1)
-        other = run(SUITE, "~[slow]", env={"CI_NODE_TOTAL": 4, "CI_NODE_INDEX": 0})
-        self.assertNotIn(lines.pop(), other.stderr.decode())
+            header = tap_header(result.stdout)
+            self.assertRegex(header.get("fingerprint", ""), r"^[0-9a-f]{16}$")
+            self.assertIn(f"split {header['fingerprint']}", result.stderr.decode())
+            fingerprints.add(header["fingerprint"])
+        self.assertEqual(len(fingerprints), 1)
+        other = run(SUITE, "-r", "tap-stream", "~[slow]", env={"CI_NODE_TOTAL": 4, "CI_NODE_INDEX": 0})
+        other_fingerprint = tap_header(other.stdout).get("fingerprint", "")
+        self.assertRegex(other_fingerprint, r"^[0-9a-f]{16}$", "the other suite printed no fingerprint")
+        self.assertNotEqual(other_fingerprint, fingerprints.pop())
 
     def test_an_empty_share_passes(self):
         # [fast] matches two visible test cases and one hidden one selected by the tag.
@@ -155,21 +196,137 @@ class NodeBehaviourTest(unittest.TestCase):
         self.assertEqual(result.stdout, b"")
         self.assertIn(b"--shard-count 3 --shard-index 3", result.stderr)
 
-    def test_guard_stops_a_binary_without_selection(self):
-        result = run(UNGUARDED, "-r", "xml", env={"CI_NODE_TOTAL": 3, "CI_NODE_INDEX": 1})
-        self.assertEqual(result.returncode, 1)
-        self.assertNotIn(b"<TestCase", result.stdout)
-        self.assertIn(b"shardtap::main", result.stderr)
-        self.assertIn(b"Heroku CI asks for node 1 of 3", result.stderr)
+    def test_bad_variables_stop_a_drop_in_binary_before_any_test(self):
+        for binary in (DROPIN, DROPIN_OWN_MAIN):
+            with self.subTest(binary=binary):
+                result = run(binary, "-r", "tap-stream", env={"CI_NODE_TOTAL": 3, "CI_NODE_INDEX": 9})
+                self.assertEqual(result.returncode, 1)
+                self.assertEqual(result.stdout, b"", "a report began")
+                lines = result.stderr.decode().splitlines()
+                self.assertEqual(len(lines), 1, lines)
+                self.assertIn("CI_NODE_INDEX must be from 0 to 2", lines[0])
 
-    def test_guard_stops_a_binary_without_selection_on_bad_variables(self):
-        result = run(UNGUARDED, env={"CI_NODE_TOTAL": 3, "CI_NODE_INDEX": 9})
-        self.assertEqual(result.returncode, 1)
-        self.assertIn(b"CI_NODE_INDEX must be from 0 to 2", result.stderr)
 
-    def test_guard_lets_a_single_node_run_everything(self):
-        self.assertEqual(ran(UNGUARDED), ran(PLAIN))
-        self.assertEqual(ran(UNGUARDED, env={"CI_NODE_TOTAL": 1, "CI_NODE_INDEX": 0}), ran(PLAIN))
+class ThreeWaysInTest(unittest.TestCase):
+    """shardtap::main, a custom main and the drop-in way give each node the same result."""
+
+    def stream_without_timing(self, binary, env, *args):
+        result = run(binary, "-r", "tap-stream", "--allow-running-no-tests", *args, env=env)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return re.sub(rb"\n# shardtap elapsed: [^\n]*", b"", result.stdout)
+
+    def assert_same_streams(self, env_of, *args):
+        for index in range(5):
+            env = env_of(index)
+            expected = self.stream_without_timing(SUITE, env, *args)
+            self.assertIn(b"# shardtap fingerprint: ", expected)
+            for binary in (CUSTOM_MAIN, DROPIN, DROPIN_OWN_MAIN):
+                with self.subTest(binary=os.path.basename(binary), index=index):
+                    self.assertEqual(self.stream_without_timing(binary, env, *args), expected)
+
+    def test_same_share_fingerprint_and_header(self):
+        self.assert_same_streams(lambda i: {"CI_NODE_TOTAL": 5, "CI_NODE_INDEX": i})
+        self.assert_same_streams(lambda i: {"SHARDTAP_NODE_TOTAL": 5, "SHARDTAP_NODE_INDEX": i},
+                                 "[fast],[odd]")
+
+    def test_same_split_by_durations(self):
+        with tempfile.TemporaryDirectory() as directory:
+            durations = os.path.join(directory, "durations.json")
+            names = [case.rsplit(" @", 1)[0] for case in ran(PLAIN)]
+            with open(durations, "w") as file:
+                json.dump({"format": "shardtap-durations", "version": 1,
+                           "durations": {name: 0.1 * (i % 7 + 1) for i, name in enumerate(names)}}, file)
+            self.assert_same_streams(lambda i: {"CI_NODE_TOTAL": 5, "CI_NODE_INDEX": i,
+                                                "SHARDTAP_DURATIONS": durations})
+            self.assert_same_streams(lambda i: {"CI_NODE_TOTAL": 5, "CI_NODE_INDEX": i,
+                                                "SHARDTAP_DURATIONS": durations,
+                                                "SHARDTAP_STRATEGY": "round-robin"})
+
+
+class DropInBehaviourTest(unittest.TestCase):
+    """What a listener cannot reach, and how the drop-in way behaves there."""
+
+    def test_no_variables_runs_everything_like_plain_catch2(self):
+        self.assertEqual(ran(DROPIN), ran(PLAIN))
+        result = run(DROPIN)
+        self.assertEqual(result.returncode, 0)
+        self.assertNotIn(b"shardtap", result.stderr)
+        self.assertEqual(ran(DROPIN, env={"CI_NODE_TOTAL": 1, "CI_NODE_INDEX": 0}), ran(PLAIN))
+
+    def test_an_empty_share_exits_2_and_says_how_to_pass(self):
+        env = {"CI_NODE_TOTAL": 12, "CI_NODE_INDEX": 11}
+        result = run(DROPIN, "-r", "tap-stream", "[fast]", env=env)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn(b"0 of 3 test cases", result.stderr)
+        self.assertIn(b"--allow-running-no-tests", result.stderr)
+        self.assertIn(b"\n1..0 # SKIP node 11 of 12 has no test cases", result.stdout)
+        allowed = run(DROPIN, "-r", "tap-stream", "--allow-running-no-tests", "[fast]", env=env)
+        self.assertEqual(allowed.returncode, 0, allowed.stderr)
+        self.assertNotIn(b"--allow-running-no-tests", allowed.stderr)
+        self.assertEqual(allowed.stdout.split(b"\n")[1], b"1..0 # SKIP node 11 of 12 has no test cases (3 in the whole suite)")
+
+    def test_filter_matching_nothing_keeps_catch2_status(self):
+        node = run(DROPIN, "no such test", env={"CI_NODE_TOTAL": 3, "CI_NODE_INDEX": 0})
+        self.assertEqual(node.returncode, 2)
+        self.assertIn(b"No test cases matched", node.stdout)
+
+    def test_unmatched_filter_keeps_catch2_message_and_status(self):
+        plain = run(PLAIN, "-w", "UnmatchedTestSpec", "alpha,no such test")
+        self.assertEqual(plain.returncode, 3)
+        seen = []
+        for index in range(2):
+            env = {"CI_NODE_TOTAL": 2, "CI_NODE_INDEX": index}
+            node = run(DROPIN, "-w", "UnmatchedTestSpec", "alpha,no such test", env=env)
+            self.assertEqual(node.returncode, 3, node.stderr)
+            self.assertIn(b"No test cases matched '\"no such test\"'", node.stdout)
+            # (The console's "Filters:" line shows the spec as the listener left it.)
+            self.assertEqual(re.findall(rb"No test cases matched[^\n]*", node.stdout),
+                             [b"No test cases matched '\"no such test\"'"])
+            seen += ran(DROPIN, "alpha,no such test", env=env, statuses=(0, 2))
+            without_warning = run(DROPIN, "alpha,no such test", env=env)
+            self.assertIn(without_warning.returncode, (0, 2))
+        self.assertEqual(seen, ran(PLAIN, "alpha"))
+
+    def test_invalid_spec_keeps_catch2_status(self):
+        plain = run(PLAIN, "[a,b]")  # a comma inside a tag
+        node = run(DROPIN, "[a,b]", env={"CI_NODE_TOTAL": 3, "CI_NODE_INDEX": 0})
+        self.assertIn(plain.returncode, (1, 5))  # 5 since Catch2 3.5
+        self.assertIn(b"Invalid Filter: [a,b]", plain.stdout + plain.stderr)
+        self.assertEqual(node.returncode, plain.returncode)
+        self.assertEqual(node.stdout + node.stderr, plain.stdout + plain.stderr)
+
+    def test_catch2_shard_arguments_step_shardtap_aside(self):
+        env = {"CI_NODE_TOTAL": 5, "CI_NODE_INDEX": 1}
+        result = run(DROPIN, "-r", "tap-stream", "--shard-count", "3", "--shard-index", "2", env=env)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(b"shardtap: Catch2 splits this run itself (shard 2 of 3", result.stderr)
+        self.assertEqual(tap_header(result.stdout)["provider"], "Catch2 --shard-count/--shard-index")
+        catch2_own = ran(PLAIN, "--shard-count", "3", "--shard-index", "2")
+        self.assertEqual(ran(DROPIN, "--shard-count", "3", "--shard-index", "2", env=env), catch2_own)
+
+    def test_list_tests_lists_the_whole_suite_and_says_so(self):
+        env = {"CI_NODE_TOTAL": 7, "CI_NODE_INDEX": 4}
+        listed = run(DROPIN, "--list-tests", env=env)
+        self.assertEqual(listed.returncode, 0)
+        self.assertEqual(listed.stdout, run(PLAIN, "--list-tests").stdout)
+        self.assertIn(b"this list is the whole suite", listed.stderr)
+        self.assertNotIn(b"shardtap", run(DROPIN, "--list-tests").stderr)
+
+    def test_a_test_case_outside_the_share_stops_the_node(self):
+        version = ".".join(map(str, catch2_version()))
+        for index in range(3):
+            env = {"CI_NODE_TOTAL": 3, "CI_NODE_INDEX": index}
+            with self.subTest(index=index):
+                result = run(PICKS_FIRST, "-r", "tap-stream", "-r", "picks-first::out=/dev/null", env=env)
+                self.assertEqual(result.returncode, 1, result.stderr)
+                lines = result.stdout.decode().splitlines()
+                self.assertRegex(lines[-1], rf"^Bail out! Catch2 {re.escape(version)} started test "
+                                 rf"case '.*', which is not in node {index} of 3's share")
+                self.assertIn(f"shardtap: Catch2 {version} started test case".encode(), result.stderr)
+                share = {case.rsplit(" @", 1)[0] for case in ran(DROPIN, env=env)}
+                ran_here = [re.sub(r"\\(.)", r"\1", re.sub(r"^(not )?ok \d+ - ", "", line))
+                            for line in lines if re.match(r"^(not )?ok ", line)]
+                self.assertEqual([name for name in ran_here if name not in share], [])
 
 
 if __name__ == "__main__":

@@ -484,31 +484,32 @@ class ForkTest(StreamChecks):
 
 class ReporterOptionsTest(StreamChecks):
     def test_plan_under_catch2s_own_sharding(self):
-        # A binary that keeps Catch2's own main splits with --shard-*; the plan is its block.
-        unguarded = fixture("fixture_unguarded")
-        result = run(unguarded, "-r", "tap-stream", "--shard-count", "3", "--shard-index", "0")
+        # The drop-in way steps aside for Catch2's own --shard-*: the plan is its block.
+        dropin = fixture("fixture_dropin")
+        result = run(dropin, "-r", "tap-stream", "--shard-count", "3", "--shard-index", "0")
         self.assertEqual(result.returncode, 0, result.stderr)
-        block = run(unguarded, "-r", "xml", "--shard-count", "3", "--shard-index", "0")
+        block = run(dropin, "-r", "xml", "--shard-count", "3", "--shard-index", "0")
         expected = len(ElementTree.fromstring(block.stdout).findall(".//TestCase"))
         self.assertIn(f"\n1..{expected}\n".encode(), result.stdout)
         self.assertEqual(result.stdout.count(b"\nok "), expected)
 
-    def test_a_test_point_beyond_the_plan_bails_out_instead_of_ending_the_run(self):
-        # A test case registered after the split runs on top of the node's share, whose size
-        # is the plan: the encoder refuses the extra point, and the stream says why.
+    def test_a_test_case_registered_after_the_split_stops_the_node(self):
+        # The split never saw it, so it is in no node's share: running it would run it on every
+        # node. The selection listener's safety net stops the node with Bail out! and exit 1.
         late = fixture("fixture_late_registration")
         env = {"SHARDTAP_NODE_TOTAL": 2, "SHARDTAP_NODE_INDEX": 0}
         result = run(late, "-r", "tap-stream", "--order", "decl", env=env)
+        self.assertEqual(result.returncode, 1, result.stderr)
         share = int(re.search(rb": (\d+) of \d+ test cases", result.stderr).group(1))
         text = lines(result.stdout)
         self.assertEqual(text[1], f"1..{share}")
-        self.assertEqual(text[-2], f"Bail out! TapEncoder: test point {share + 1} is beyond the plan 1..{share}",
-                         result.stderr)
+        self.assertRegex(text[-2], r"^Bail out! Catch2 \d+\.\d+\.\d+ started test case 'registered "
+                                   r"after the split', which is not in node 0 of 2's share")
         self.assertEqual(text[-1], "")  # nothing after it
         self.assertEqual(len([l for l in text if l.startswith("ok ")]), share)
-        self.assertNotIn(b"beyond the plan", result.stderr)  # the exception did not escape
+        self.assertIn(b"shardtap: Catch2 ", result.stderr)
         self.assert_valid(result.stdout, {"passed": share, "failed": 0, "skipped": 0, "todo": 0},
-                          planned=share, bail_out="beyond the plan")
+                          planned=share, bail_out="not in node 0 of 2's share")
 
     def test_to_a_file_alongside_other_reporters(self):
         with tempfile.TemporaryDirectory() as directory:

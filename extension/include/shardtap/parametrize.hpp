@@ -26,6 +26,8 @@
 // parameter's type, a braced list, or any range; they are copied at static-initialisation
 // time, and each test case receives a fresh copy of its value when it runs.
 
+// Compiles as C++14 (Catch2 v3's minimum): including it never asks more of a consumer's build.
+
 #include <shardtap/parameter_id.hpp>
 
 #include <catch2/catch_test_macros.hpp>
@@ -35,7 +37,6 @@
 #include <initializer_list>
 #include <iterator>
 #include <string>
-#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -48,39 +49,63 @@ struct type_identity {
     using type = T;
 };
 
+// What kind of id a value gets, in the order pytest's rules are tried.
+struct bool_id {};
+struct char_id {};
+struct signed_id {};
+struct unsigned_id {};
+struct floating_id {};
+struct string_id {};
+struct printed_id {};
+
 template <class T>
-struct is_string_like
-    : std::bool_constant<std::is_convertible_v<T const&, std::string_view> &&
-                         !std::is_same_v<std::decay_t<T>, std::nullptr_t>> {};
+using id_kind = typename std::conditional<
+    std::is_same<T, bool>::value, bool_id,
+    typename std::conditional<
+        std::is_same<T, char>::value, char_id,
+        typename std::conditional<
+            std::is_integral<T>::value && std::is_signed<T>::value, signed_id,
+            typename std::conditional<
+                std::is_integral<T>::value, unsigned_id,
+                typename std::conditional<
+                    std::is_floating_point<T>::value, floating_id,
+                    typename std::conditional<std::is_constructible<std::string, T const&>::value &&
+                                                  !std::is_same<T, std::nullptr_t>::value,
+                                              string_id, printed_id>::type>::type>::type>::type>::type>::type;
+
+template <class Value>
+std::string default_id(Value const& value, bool_id) { return parameter_id(value); }
+template <class Value>
+std::string default_id(Value const& value, char_id) { return parameter_id(std::string(1, value)); }
+template <class Value>
+std::string default_id(Value const& value, signed_id) { return parameter_id(static_cast<long long>(value)); }
+template <class Value>
+std::string default_id(Value const& value, unsigned_id) {
+    return parameter_id(static_cast<unsigned long long>(value));
+}
+inline std::string default_id(float value, floating_id) { return parameter_id(value); }
+template <class Value>
+std::string default_id(Value const& value, floating_id) { return parameter_id(static_cast<double>(value)); }
+template <class Value>
+std::string default_id(Value const& value, string_id) { return parameter_id(std::string(value)); }
+template <class Value>
+std::string default_id(Value const& value, printed_id) {
+    auto text = Catch::Detail::stringify(value);
+    return text == "{?}" ? std::string() : text;  // Catch2's text for "cannot print"
+}
 
 // pytest's default ids: numbers, booleans and strings by value, anything else as Catch2 prints it.
 struct DefaultIds {
     template <class Value>
     std::string operator()(Value const& value) const {
-        if constexpr (std::is_same_v<Value, bool>) {
-            return parameter_id(value);
-        } else if constexpr (std::is_same_v<Value, char>) {
-            return parameter_id(std::string_view(&value, 1));
-        } else if constexpr (std::is_integral_v<Value> && std::is_signed_v<Value>) {
-            return parameter_id(static_cast<long long>(value));
-        } else if constexpr (std::is_integral_v<Value>) {
-            return parameter_id(static_cast<unsigned long long>(value));
-        } else if constexpr (std::is_floating_point_v<Value>) {
-            if constexpr (std::is_same_v<Value, float>) return parameter_id(value);
-            else return parameter_id(static_cast<double>(value));
-        } else if constexpr (is_string_like<Value>::value) {
-            return parameter_id(std::string_view(value));
-        } else {
-            auto text = Catch::Detail::stringify(value);
-            return text == "{?}" ? std::string() : text;  // Catch2's text for "cannot print"
-        }
+        return default_id(value, id_kind<Value>{});
     }
 };
 
 template <class Parameter>
 class ParameterInvoker final : public Catch::ITestInvoker {
 public:
-    using Value = std::decay_t<Parameter>;
+    using Value = typename std::decay<Parameter>::type;
     ParameterInvoker(void (*test)(Parameter), Value value)
         : test_(test), value_(std::move(value)) {}
     void invoke() const override {
@@ -93,15 +118,21 @@ private:
     Value value_;
 };
 
+// What SHARDTAP_PARAMETRIZE's registration leaves behind: a class with a constructor, so that
+// no compiler calls the static object unused (a bool would need [[maybe_unused]], C++17).
+struct Registered {
+    explicit Registered(bool) {}
+};
+
 }  // namespace detail
 
 // Registers one test case per element of `values`, calling `test` with it; returns true (for
 // use in a static initialiser). SHARDTAP_PARAMETRIZE is the usual way to call it.
 template <class Parameter, class Range, class Ids = detail::DefaultIds>
-bool parametrize(Catch::SourceLineInfo const& line, std::string_view name, std::string_view tags,
+bool parametrize(Catch::SourceLineInfo const& line, std::string const& name, std::string const& tags,
                  void (*test)(Parameter), Range const& values, Ids ids = {}) {
-    using Value = std::decay_t<Parameter>;
-    std::size_t const count = std::distance(std::begin(values), std::end(values));
+    using Value = typename std::decay<Parameter>::type;
+    std::size_t const count = static_cast<std::size_t>(std::distance(std::begin(values), std::end(values)));
     std::size_t position = 0;
     for (auto const& element : values) {
         Value value(element);
@@ -112,18 +143,18 @@ bool parametrize(Catch::SourceLineInfo const& line, std::string_view name, std::
         Catch::AutoReg(Catch::Detail::unique_ptr<Catch::ITestInvoker>(
                            new detail::ParameterInvoker<Parameter>(test, std::move(value))),
                        line, Catch::StringRef(),
-                       Catch::NameAndTags{Catch::StringRef(test_name), Catch::StringRef(tags.data(), tags.size())});
+                       Catch::NameAndTags{Catch::StringRef(test_name), Catch::StringRef(tags)});
     }
     return true;
 }
 
 // The same with a braced list of values: {1, 2, 3}.
 template <class Parameter, class Ids = detail::DefaultIds>
-bool parametrize(Catch::SourceLineInfo const& line, std::string_view name, std::string_view tags,
+bool parametrize(Catch::SourceLineInfo const& line, std::string const& name, std::string const& tags,
                  void (*test)(Parameter),
-                 typename detail::type_identity<std::initializer_list<std::decay_t<Parameter>>>::type values,
+                 typename detail::type_identity<std::initializer_list<typename std::decay<Parameter>::type>>::type values,
                  Ids ids = {}) {
-    return parametrize<Parameter, std::initializer_list<std::decay_t<Parameter>>, Ids>(
+    return parametrize<Parameter, std::initializer_list<typename std::decay<Parameter>::type>, Ids>(
         line, name, tags, test, values, ids);
 }
 
@@ -134,9 +165,9 @@ bool parametrize(Catch::SourceLineInfo const& line, std::string_view name, std::
 #define SHARDTAP_INTERNAL_PARAMETRIZE(function, registered, name, tags, parameter, ...)      \
     static void function(parameter);                                                       \
     namespace {                                                                            \
-    [[maybe_unused]] bool const registered = ::shardtap::parametrize(                      \
+    ::shardtap::detail::Registered const registered(::shardtap::parametrize(               \
         ::Catch::SourceLineInfo(__FILE__, static_cast<std::size_t>(__LINE__)), name, tags, \
-        &function, __VA_ARGS__);                                                           \
+        &function, __VA_ARGS__));                                                          \
     }                                                                                      \
     static void function(parameter)
 

@@ -1,5 +1,6 @@
 #pragma once
-// What apply_selection decided, for the listener and reporters of the same process.
+// What the selection decided (apply_selection or the selection listener), for the listeners and
+// reporters of the same process.
 
 #include "core/split/node.hpp"
 #include "core/split/partition.hpp"
@@ -7,6 +8,11 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+
+namespace Catch {
+class IConfig;
+struct TestCaseInfo;
+}
 
 namespace shardtap {
 
@@ -22,7 +28,15 @@ struct AppliedSelection {
     std::optional<double> heaviest_predicted_seconds;
 };
 
-// Empty until apply_selection has run in this process.
+// Empty until a selection has run in this process (or when Catch2 split the run itself).
 std::optional<AppliedSelection> const& applied_selection();
+
+// The drop-in way, from the selection listener's testRunStarting: unless apply_selection already
+// ran, selects this node's share as apply_selection does, through the run's own configuration.
+// False for a misconfigured node (one line on stderr said why).
+bool select_in_listener(Catch::IConfig const& config);
+
+// Whether `info` (the registry's own) is in this node's share; true when nothing was split.
+bool in_share(Catch::TestCaseInfo const& info);
 
 }  // namespace shardtap

@@ -1,126 +1,70 @@
+// This node's share of the test cases, for all three ways in: apply_selection (shardtap::main, a
+// custom main) and the selection listener (a binary that only links shardtap) take the same
+// steps below; only how each reaches Catch2's configuration differs.
 #include <shardtap/selection.hpp>
 
 #include "applied_selection.hpp"
+#include "catch2_bridge.hpp"
 #include "command_line_options.hpp"
-#include "posix/environment.hpp"
 
 #include "core/durations/durations.hpp"
-#include "posix/durations_file.hpp"
 #include "core/split/settings.hpp"
+#include "posix/durations_file.hpp"
+#include "posix/environment.hpp"
 
 #include <catch2/catch_config.hpp>
 #include <catch2/catch_session.hpp>
-#include <catch2/catch_test_case_info.hpp>
 #include <catch2/catch_test_spec.hpp>
-#include <catch2/interfaces/catch_interfaces_registry_hub.hpp>
-#include <catch2/interfaces/catch_interfaces_testcase.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdint>
-#include <cstdlib>
-#include <fstream>
-#include <unordered_set>
+#include <cstdio>
+#include <functional>
 #include <vector>
 
 namespace shardtap {
 namespace {
 
 std::optional<AppliedSelection> current;
+// This node's share, sorted by address, once a split was applied: the safety net's reference.
+std::optional<std::vector<Catch::TestCaseInfo const*>> current_share;
 
-void set_hidden(Catch::TestCaseInfo& info, bool hidden) {
-    auto bits = static_cast<std::uint8_t>(info.properties);
-    auto const flag = static_cast<std::uint8_t>(Catch::TestCaseProperties::IsHidden);
-    bits = hidden ? (bits | flag) : (bits & ~flag);
-    info.properties = static_cast<Catch::TestCaseProperties>(bits);
-}
+using Suite = std::vector<Catch::TestCaseInfo const*>;
 
-
-// Bazel's sharding variables are read again by Catch::Config when BAZEL_TEST is set; once
-// they have decided the node here, Catch2 must not split a second time.
-void consume_bazel_sharding(Environment const& environment) {
-    auto status_file = environment.find("TEST_SHARD_STATUS_FILE");
-    if (status_file != environment.end() && !status_file->second.empty()) {
-        std::ofstream touch(status_file->second, std::ios::app);
-    }
-    unsetenv("TEST_TOTAL_SHARDS");
-    unsetenv("TEST_SHARD_INDEX");
-}
-
-// The test cases Catch2 would run on a single node, exactly as its TestGroup picks them.
-// Empty when the user's filters match nothing: Catch2 then reports that itself.
-std::vector<Catch::TestCaseInfo const*> candidates(Catch::Config const& config,
-                                                   std::vector<std::string>& unmatched) {
-    auto const& all = Catch::getRegistryHub().getTestCaseRegistry().getAllTests();
-    auto const& spec = config.testSpec();
-    std::vector<Catch::TestCaseInfo const*> result;
-    if (!spec.hasFilters()) {
-        for (auto const& test : all) {
-            if (!test.getTestCaseInfo().isHidden()) result.push_back(&test.getTestCaseInfo());
-        }
-        return result;
-    }
-    std::unordered_set<Catch::TestCaseInfo const*> seen;
-    for (auto const& match : spec.matchesByFilter(all, config)) {
-        if (match.tests.empty()) unmatched.push_back(match.name);
-        for (auto const* test : match.tests) {
-            if (seen.insert(&test->getTestCaseInfo()).second) {
-                result.push_back(&test->getTestCaseInfo());
-            }
-        }
-    }
-    return result;
-}
-
-}  // namespace
-
-std::optional<AppliedSelection> const& applied_selection() { return current; }
-
-int apply_selection(Catch::Session& session) {
-    auto& data = session.configData();
-    if (data.showHelp || data.libIdentify) return 0;
-
-    auto const environment = process_environment();
+struct NodeRequest {
     Node node;
     SplitSettings settings;
     std::optional<Durations> durations;
+};
+
+// Step 1: which node this is and how to split, from the variables and options. A bad value is
+// one line on stderr and no request.
+std::optional<NodeRequest> read_request(ShardArguments shard_arguments) {
+    auto const environment = process_environment();
+    NodeRequest request;
     try {
-        node = resolve_node(environment, ShardArguments{data.shardCount, data.shardIndex});
-        settings = resolve_split_settings(environment, command_line_arguments());
+        request.node = resolve_node(environment, shard_arguments);
+        request.settings = resolve_split_settings(environment, command_line_arguments());
         // Read even on a single node: a bad file is an error wherever it is given, so it can
         // never change one node's split and not another's.
-        if (settings.durations_file) durations = read_durations(*settings.durations_file);
+        if (request.settings.durations_file) request.durations = read_durations(*request.settings.durations_file);
     } catch (std::runtime_error const& error) {  // NodeError, SettingsError, DurationsError
         fmt::print(stderr, "{}\n", error.what());
-        return 1;
+        return std::nullopt;
     }
-    data.shardCount = 1;
-    data.shardIndex = 0;
-    consume_bazel_sharding(environment);
-    current = AppliedSelection{node, settings.strategy};
-    if (node.total == 1) return 0;
+    return request;
+}
 
-    if (data.filenamesAsTags) {
-        for (auto* info : Catch::getRegistryHub().getTestCaseRegistry().getAllInfos()) {
-            info->addFilenameTag();
-        }
-        data.filenamesAsTags = false;
-    }
+// Step 2: the node is decided; Catch2 must not split by Bazel's variables a second time.
+void start(NodeRequest const& request) {
+    catch2_bridge::consume_bazel_variables();
+    current = AppliedSelection{request.node, request.settings.strategy};
+}
 
-    Catch::Config config(data);
-    if (!config.testSpec().getInvalidSpecs().empty()) return 0;  // Catch2 reports them
-    std::vector<std::string> unmatched;
-    auto const suite = candidates(config, unmatched);
-    if (suite.empty()) return 0;  // nothing matched at all: Catch2's own message and status
-    for (auto const& pattern : unmatched) {
-        fmt::print(stderr, "shardtap: no test cases matched '{}'\n", pattern);
-    }
-    if (!unmatched.empty() && config.warnAboutUnmatchedTestSpecs()) return 3;
-
-    // Keys view the registry's names; the tags, which the registry keeps only piecewise, are
-    // joined into one arena (one allocation, not one per test case: at 100,000 test cases the
-    // memory touched costs more than the work) and viewed once the arena stops growing.
-    std::string tag_arena;
+// Step 3: the keys the core splits by. They view the registry's names; the tags, which the
+// registry keeps only piecewise, are joined into one arena (one allocation, not one per test
+// case: at 100,000 test cases the memory touched costs more than the work).
+std::vector<TestKey> keys_of(Suite const& suite, std::string& tag_arena) {
     std::vector<std::size_t> tag_ends;
     tag_ends.reserve(suite.size());
     for (auto const* info : suite) {
@@ -134,39 +78,116 @@ int apply_selection(Catch::Session& session) {
         keys.push_back({suite[i]->name, {class_name.data(), class_name.size()},
                         std::string_view(tag_arena).substr(begin, tag_ends[i] - begin)});
     }
-    auto const* const known = durations ? &*durations : nullptr;
-    auto const split = split_suite(keys, node.total, current->strategy, known);
-    std::vector<std::size_t> const nothing;
-    auto const& share = node.index < split.shares.size() ? split.shares[node.index] : nothing;
+    return keys;
+}
 
-    // Hiding everything else and dropping the user's filters (already applied above) keeps
-    // this linear; exact-name test specs would be quadratic in the number of test cases.
-    for (auto* info : Catch::getRegistryHub().getTestCaseRegistry().getAllInfos()) {
-        set_hidden(*info, true);
-    }
-    // The registry hands out its infos as mutable (getAllInfos); the handles' const view of
-    // the same objects is all `suite` kept.
-    for (auto position : share) set_hidden(const_cast<Catch::TestCaseInfo&>(*suite[position]), false);
-    data.testsOrTags.clear();
-    // With BAZEL_TEST set, Catch::Config reads Bazel's --test_filter again and would put it
-    // back over the cleared spec, selecting this node's hidden test cases again.
-    unsetenv("TESTBRIDGE_TEST_ONLY");
-    if (share.empty()) data.allowZeroTests = true;  // an empty share passes
+// Step 4: what the split predicts for this node and the heaviest, when durations were given.
+std::string record_prediction(Split const& split, std::size_t index) {
+    auto const& loads = split.predicted_microseconds;
+    if (loads.empty()) return {};
+    current->predicted_seconds = index < loads.size() ? loads[index] / 1e6 : 0.0;
+    current->heaviest_predicted_seconds = *std::max_element(loads.begin(), loads.end()) / 1e6;
+    return fmt::format(", predicted {:.4g} s (heaviest node {:.4g} s)", *current->predicted_seconds,
+                       *current->heaviest_predicted_seconds);
+}
+
+// Step 5: split the suite, hide every test case outside this node's share (linear; exact-name
+// specs would be quadratic in the number of test cases), record and announce the result.
+// Returns the share's size.
+std::size_t split_and_hide(Suite const& suite, NodeRequest const& request) {
+    std::string tag_arena;
+    auto const keys = keys_of(suite, tag_arena);
+    auto const& node = request.node;
+    auto const split = split_suite(keys, node.total, request.settings.strategy,
+                                   request.durations ? &*request.durations : nullptr);
+    std::vector<std::size_t> const nothing;
+    auto const& positions = node.index < split.shares.size() ? split.shares[node.index] : nothing;
+
+    Suite share;
+    share.reserve(positions.size());
+    for (auto position : positions) share.push_back(suite[position]);
+    catch2_bridge::hide_all_but(share);
+    std::sort(share.begin(), share.end(), std::less<>());
+    current_share = std::move(share);
 
     current->fingerprint = split.fingerprint;
-    current->selected = share.size();
+    current->selected = positions.size();
     current->candidates = suite.size();
-    std::string prediction;
-    if (auto const& loads = split.predicted_microseconds; !loads.empty()) {
-        current->predicted_seconds = node.index < loads.size() ? loads[node.index] / 1e6 : 0.0;
-        current->heaviest_predicted_seconds = *std::max_element(loads.begin(), loads.end()) / 1e6;
-        prediction = fmt::format(", predicted {:.4g} s (heaviest node {:.4g} s)",
-                                 *current->predicted_seconds, *current->heaviest_predicted_seconds);
-    }
+    auto const prediction = record_prediction(split, node.index);
     fmt::print(stderr, "shardtap: node {} of {} (0-based, from {}), {}: {} of {} test cases{}, split {}\n",
-               node.index, node.total, node.provider, to_string(current->strategy), share.size(),
+               node.index, node.total, node.provider, to_string(current->strategy), positions.size(),
                suite.size(), prediction, current->fingerprint);
+    return positions.size();
+}
+
+void report_unmatched(std::vector<std::string> const& unmatched) {
+    for (auto const& pattern : unmatched) fmt::print(stderr, "shardtap: no test cases matched '{}'\n", pattern);
+}
+
+}  // namespace
+
+std::optional<AppliedSelection> const& applied_selection() { return current; }
+
+int apply_selection(Catch::Session& session) {
+    auto& data = session.configData();
+    if (data.showHelp || data.libIdentify) return 0;
+    auto const request = read_request(ShardArguments{data.shardCount, data.shardIndex});
+    if (!request) return 1;
+    catch2_bridge::reset_shard_values(data);
+    start(*request);
+    if (request->node.total == 1) return 0;
+
+    catch2_bridge::add_filename_tags(data);
+    Catch::Config config(data);
+    if (!config.testSpec().getInvalidSpecs().empty()) return 0;  // Catch2 reports them
+    std::vector<std::string> unmatched;
+    auto const suite = catch2_bridge::candidates(config, unmatched);
+    if (suite.empty()) return 0;  // nothing matched at all: Catch2's own message and status
+    report_unmatched(unmatched);
+    if (!unmatched.empty() && config.warnAboutUnmatchedTestSpecs()) return 3;
+
+    auto const selected = split_and_hide(suite, *request);
+    data.testsOrTags.clear();  // applied above; hidden test cases must not match again
+    catch2_bridge::forget_bazel_filter();
+    if (selected == 0) data.allowZeroTests = true;  // an empty share passes
     return 0;
+}
+
+bool select_in_listener(Catch::IConfig const& config) {
+    if (current) return true;  // apply_selection decided
+    if (config.shardCount() > 1) {
+        // Catch2 splits after the listeners (createShard) and a listener cannot stop it.
+        fmt::print(stderr,
+                   "shardtap: Catch2 splits this run itself (shard {} of {}, from --shard-count/"
+                   "--shard-index or Bazel's variables); shardtap does not split it again. Link "
+                   "shardtap::main to have shardtap split by these values.\n",
+                   config.shardIndex(), config.shardCount());
+        return true;
+    }
+    auto const request = read_request(ShardArguments{});
+    if (!request) return false;
+    start(*request);
+    if (request->node.total == 1) return true;
+
+    std::vector<std::string> unmatched;
+    auto const suite = catch2_bridge::candidates(config, unmatched);
+    if (suite.empty()) return true;  // nothing matched at all: Catch2's own message and status
+    auto const selected = split_and_hide(suite, *request);
+    // Catch2 reports the unmatched filters itself (and exits 3 with -w UnmatchedTestSpec).
+    catch2_bridge::respec(config, unmatched, selected == 0);
+    catch2_bridge::forget_bazel_filter();
+    if (selected == 0 && !config.zeroTestsCountAsSuccess()) {
+        fmt::print(stderr,
+                   "shardtap: this node has no test cases; Catch2 will exit 2 (no tests ran), which "
+                   "a listener cannot change: add --allow-running-no-tests to the command, or link "
+                   "shardtap::main, for an empty node to pass\n");
+    }
+    return true;
+}
+
+bool in_share(Catch::TestCaseInfo const& info) {
+    return !current_share || std::binary_search(current_share->begin(), current_share->end(), &info,
+                                                std::less<>());
 }
 
 }  // namespace shardtap

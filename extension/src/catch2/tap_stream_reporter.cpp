@@ -1,15 +1,13 @@
 #include "tap_stream_reporter.hpp"
 
 #include "applied_selection.hpp"
+#include "catch2_bridge.hpp"
+#include "node_stop.hpp"
 
 #include "core/tap/tap_text.hpp"
 
 #include <catch2/catch_test_case_info.hpp>
 #include <catch2/interfaces/catch_interfaces_config.hpp>
-#include <catch2/interfaces/catch_interfaces_registry_hub.hpp>
-#include <catch2/interfaces/catch_interfaces_testcase.hpp>
-#include <catch2/internal/catch_test_case_registry_impl.hpp>
-#include <catch2/catch_test_spec.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
@@ -47,22 +45,16 @@ DiagnosticsStyle diagnostics_option(std::map<std::string, std::string> const& op
     return style;
 }
 
-// The test cases Catch2 will run. After shardtap's split, the node's share: apply_selection
-// hid every other test case. Otherwise (no split, or a binary without shardtap's selection)
-// counted before Catch2 builds its own list (testRunStarting comes first): its filter, then
-// its --shard-* split, exactly as its TestGroup does.
+// The test cases Catch2 will run. After shardtap's split, the node's share: the selection hid
+// every other test case. Otherwise (no split, or Catch2 split by its --shard-*) counted before
+// Catch2 builds its own list (testRunStarting comes first), as Catch2 will; empty: the plan
+// goes last.
 std::optional<std::size_t> planned_test_cases(Catch::IConfig const* config) {
     if (auto const& applied = applied_selection(); applied && !applied->fingerprint.empty()) {
         return applied->selected;
     }
     if (!config) return std::nullopt;
-    try {
-        auto const& all = Catch::getRegistryHub().getTestCaseRegistry().getAllTests();
-        // filterTests already applies Catch2's --shard-* split (createShard), as TestGroup does.
-        return Catch::filterTests(all, config->testSpec(), *config).size();
-    } catch (...) {
-        return std::nullopt;  // the plan goes last
-    }
+    return catch2_bridge::planned_by_catch2(*config);
 }
 
 // The header from what apply_selection decided. A field added to AppliedSelection takes one
@@ -408,7 +400,9 @@ void TapStreamReporter::on_exit() noexcept {
     m_sink.flush_after_crash();  // what waits; the flusher writes no more
     m_after_crash = true;
     try {
-        if (m_in_test && currentTestCaseInfo) {
+        if (char const* reason = node_stop_reason()) {  // shardtap stopped the node itself
+            bail_out(reason);
+        } else if (m_in_test && currentTestCaseInfo) {
             write_exit_point();
             bail_out("exit() called during test case " + currentTestCaseInfo->name);
         } else {

@@ -20,14 +20,14 @@ std::string shortest(Floating value) {
 
 }  // namespace
 
-std::string parameter_id(std::string_view text) { return std::string(text); }
+std::string parameter_id(std::string const& text) { return text; }
 std::string parameter_id(bool value) { return value ? "true" : "false"; }
 std::string parameter_id(long long value) { return fmt::format("{}", value); }
 std::string parameter_id(unsigned long long value) { return fmt::format("{}", value); }
 std::string parameter_id(double value) { return shortest(value); }
 std::string parameter_id(float value) { return shortest(value); }
 
-std::string escape_parameter_id(std::string_view id) {
+std::string escape_parameter_id(std::string const& id) {
     std::string escaped;
     escaped.reserve(id.size());
     for (char c : id) {
@@ -48,7 +48,7 @@ std::string escape_parameter_id(std::string_view id) {
     return escaped;
 }
 
-std::string parametrized_name(std::string_view name, std::string_view id, std::size_t position,
+std::string parametrized_name(std::string const& name, std::string const& id, std::size_t position,
                               std::size_t count) {
     auto const last = count > 0 ? count - 1 : 0;
     auto const width = fmt::formatted_size("{}", std::max(last, position));

@@ -1,0 +1,16 @@
+#pragma once
+// Stopping a node at once, from anywhere in shardtap's Catch2 code.
+
+#include <string>
+
+namespace shardtap {
+
+// Ends the process with exit status 1: `reason` on stderr after "shardtap: " and, when the
+// tap-stream reporter is writing a stream, as its last line (`Bail out! reason`, written by the
+// reporter's exit hook).
+[[noreturn]] void stop_node(std::string reason);
+
+// The reason while stop_node ends the process, else null: for the reporter's exit hook.
+char const* node_stop_reason() noexcept;
+
+}  // namespace shardtap
