@@ -64,7 +64,7 @@ void start(NodeRequest const& request) {
 // Step 3: the keys the core splits by. They view the registry's names; the tags, which the
 // registry keeps only piecewise, are joined into one arena (one allocation, not one per test
 // case: at 100,000 test cases the memory touched costs more than the work).
-std::vector<TestKey> keys_of(Suite const& suite, std::string& tag_arena) {
+std::vector<TestIdentityView> keys_of(Suite const& suite, std::string& tag_arena) {
     std::vector<std::size_t> tag_ends;
     tag_ends.reserve(suite.size());
     for (auto const* info : suite) {
