@@ -45,7 +45,7 @@ int finish_merge(std::vector<NodeStream> const& streams, OutputOptions const& ou
     if (outputs.merged_tap) written &= write_file(*outputs.merged_tap, merged_tap(streams, merge), "merged TAP stream");
     if (outputs.junit) written &= write_file(*outputs.junit, junit_xml(streams, merge), "JUnit XML");
     auto durations = exit_ok;
-    if (outputs.durations) durations = update_durations(*outputs.durations, outputs.node_durations);
+    if (outputs.durations) durations = update_durations(*outputs.durations, outputs.node_durations, streams);
 
     if (merge.has(Problem::Kind::malformed)) return exit_bad_input;
     if (!merge.problems.empty()) return exit_verification;
