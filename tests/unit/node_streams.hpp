@@ -19,6 +19,7 @@ struct Point {
     shardtap::TapDirective directive = shardtap::TapDirective::none;
     std::string class_name;  // class and tags, as the reporter writes them for a shared name
     std::string tags;
+    std::optional<double> elapsed_ms;
 };
 
 struct Node {
@@ -52,7 +53,7 @@ inline std::string tap_text(Node const& node) {
     }
     for (auto const& point : node.points) {
         out += tap.point({point.ok, point.name, point.directive, {}, nullptr, point.class_name,
-                          point.tags});
+                          point.tags, point.elapsed_ms});
     }
     if (node.header) {
         shardtap::TapHeader end;

@@ -61,6 +61,10 @@ struct TapPointView {
     // What tells the test case apart from others of its name (tap_identity_lines); empty: none.
     std::string_view class_name;
     std::string_view tags;
+    // How long the test case took; nullopt: it did not run. Written where tap-parser reads it
+    // as the point's time: node-tap's " # time=12.345ms" after the description, or, where a
+    // SKIP or TODO directive takes that place, as the diagnostics block's duration_ms.
+    std::optional<double> elapsed_ms;
 };
 
 class TapEncoder {
@@ -112,5 +116,8 @@ void append_tap_identity_lines(std::string& out, std::string_view class_name, st
 // or by "# "), as TapEncoder::point writes it.
 void append_tap_diagnostics(std::string& out, TapDiagnostics const& diagnostics,
                             DiagnosticsStyle style);
+
+// A test point's time as TapEncoder::point writes it after the description: "time=12.345ms".
+inline constexpr std::string_view tap_time_key = "time=";
 
 }  // namespace shardtap
