@@ -34,8 +34,7 @@ Durations durations_in_stream(TapStream const& stream) {
         if (!point.elapsed_ms || !(*point.elapsed_ms >= 0)) continue;  // also NaN
         // Microseconds, as the listener records them; within what a durations file holds.
         double const seconds = std::min(std::round(*point.elapsed_ms * 1e3) / 1e6, max_recorded_seconds);
-        auto [entry, added] = durations.emplace(point.description, seconds);
-        if (!added) entry->second = std::max(entry->second, seconds);
+        durations.record(TestIdentity(point.identity()), seconds);
     }
     return durations;
 }

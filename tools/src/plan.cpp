@@ -12,7 +12,7 @@
 namespace shardtap::tools {
 namespace {
 
-double heaviest_seconds(std::vector<TestKey> const& keys, std::size_t nodes, Strategy strategy,
+double heaviest_seconds(std::vector<TestIdentityView> const& keys, std::size_t nodes, Strategy strategy,
                         Durations const& durations) {
     auto const loads = split_suite(keys, nodes, strategy, &durations).predicted_microseconds;
     return static_cast<double>(*std::max_element(loads.begin(), loads.end())) / 1e6;
@@ -22,8 +22,10 @@ double heaviest_seconds(std::vector<TestKey> const& keys, std::size_t nodes, Str
 
 PlanTable plan_formation(Durations const& durations, std::size_t max_nodes,
                          double node_overhead_seconds) {
-    std::vector<TestKey> keys;
-    for (auto const& [name, seconds] : durations) keys.push_back({name, {}, {}});
+    // Every test case the file knows: its own entries, and the names known only by name.
+    std::vector<TestIdentityView> keys;
+    for (auto const& entry : durations.tests) keys.push_back(entry.first);
+    for (auto const& entry : durations.names) keys.push_back({entry.first, {}, {}});
     auto const weights = estimated_microseconds(keys, durations);
 
     PlanTable table;
