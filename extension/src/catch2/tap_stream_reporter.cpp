@@ -201,9 +201,7 @@ void TapStreamReporter::assertionEnded(Catch::AssertionStats const& stats) {
 void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
     auto const& info = *stats.testInfo;
     auto const& cases = stats.totals.testCases;
-    TapPointView point;
-    point.description = info.name;
-    point.class_name = class_of(info);
+    TapPointView point;  // the writer knows the test case's name and class
     TapDiagnostics diagnostics;  // only its message: the writer adds the rest
     if (cases.failed > 0) {
         point.ok = false;

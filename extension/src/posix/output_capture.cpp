@@ -105,7 +105,9 @@ bool OutputCapture::start() {
         restore(m_out);
         return false;
     }
-    std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
+    // With a buffer of its own: glibc ignores a mode change without one once stdout was used.
+    static char line_buffer[BUFSIZ];
+    std::setvbuf(stdout, line_buffer, _IOLBF, sizeof line_buffer);
     return true;
 }
 
@@ -147,11 +149,11 @@ OutputCapture::Output OutputCapture::take(std::size_t limit) {
 void OutputCapture::forward(Redirect& r, int to) noexcept {
     off_t const size = ::lseek(r.file, 0, SEEK_CUR);
     char buffer[4096];
-    for (off_t at = 0; at < size;) {
-        ssize_t const n = ::pread(r.file, buffer, sizeof buffer, at);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0 || !write_all(to, {buffer, static_cast<std::size_t>(n)})) break;
-        at += n;
+    for (off_t at = 0; at < size;) {  // the file is longer (its sentinel page): up to size only
+        std::size_t const n = read_at(r.file, static_cast<std::size_t>(at), buffer,
+                                      std::min(sizeof buffer, static_cast<std::size_t>(size - at)));
+        if (n == 0 || !write_all(to, {buffer, n})) break;
+        at += static_cast<off_t>(n);
     }
 }
 

@@ -45,6 +45,7 @@ TapWriter::~TapWriter() {
         return;
     }
     end(Ending::completed);
+    release();  // also after a crash or a timeout that the process survived (in the tests)
 }
 
 void TapWriter::start(TapOutput output, std::optional<std::size_t> plan, std::string_view skip_reason,
@@ -112,6 +113,8 @@ void TapWriter::test_ended(TapPointView point, std::string_view captured_out, st
     if (in_forked_child() || m_state.load() != State::running || !m_in_test) return;
     m_in_test = false;
     m_crash.clear();
+    point.description = m_test_description;
+    point.class_name = m_test_class;
     double const milliseconds = test_milliseconds();
     auto output = m_capture.take(output_limit);  // taken every time: the next test starts clean
     TapDiagnostics diagnostics;

@@ -78,7 +78,8 @@ public:
 
     void test_starting(std::string_view description, std::string_view class_name);
     void failure(TapFailure failure);  // a failure of the test case in progress
-    // The test case in progress's point. Its time and captured output are added here: a failed
+    // The test case in progress's point, with the description and class it started with. Its
+    // time and captured output are added here: a failed
     // point (or any, with passing_output) carries the output, which the writer captured or
     // the caller passes (captured_out/err: Catch2's capture).
     void test_ended(TapPointView point, std::string_view captured_out = {},
@@ -106,7 +107,7 @@ private:
     void write_last_lines() noexcept;
     void write_exit_point();
     void write_crash(Ending ending, std::string_view reason) noexcept;
-    void release() noexcept;
+    void release() noexcept;  // idempotent
     bool crashing_in_forked_child() noexcept;
     double test_milliseconds() const;
 
