@@ -119,7 +119,8 @@ void TapWriter::test_ended(TapPointView point, std::string_view captured_out, st
     auto output = m_capture.take(output_limit);  // taken every time: the next test starts clean
     TapDiagnostics diagnostics;
     if (!point.ok || m_options.passing_output) {
-        if (point.diagnostics) diagnostics.message = point.diagnostics->message;
+        // The caller's message says what is wrong when no failure does.
+        if (point.diagnostics && m_failures.empty()) diagnostics.message = point.diagnostics->message;
         if (!point.ok) diagnostics.duration_ms = milliseconds;
         diagnostics.failures = std::move(m_failures);
         // Catch2's capture (stream in a file) or ours (on stdout): only one of each is set.
