@@ -116,6 +116,7 @@ void TapWriter::test_ended(TapPointView point, std::string_view captured_out, st
     point.description = m_test_description;
     point.class_name = m_test_class;
     double const milliseconds = test_milliseconds();
+    point.elapsed_ms = milliseconds;
     auto output = m_capture.take(output_limit);  // taken every time: the next test starts clean
     TapDiagnostics diagnostics;
     if (!point.ok || m_options.passing_output) {
