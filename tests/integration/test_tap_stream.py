@@ -50,6 +50,13 @@ def lines(stream):
     return stream.decode("utf-8").split("\n")
 
 
+def untimed(text):
+    """Test point lines without their time (` # time=12.345ms`), which differs run to run."""
+    if isinstance(text, bytes):
+        return re.sub(rb" # time=\d+\.\d{3}ms$", b"", text, flags=re.M)
+    return re.sub(r" # time=\d+\.\d{3}ms$", "", text, flags=re.M)
+
+
 def comments_as_yaml(stream):
     """A comments-mode stream with its '# ---' ... '# ...' blocks turned back into YAML."""
     out, inside = [], False
@@ -122,13 +129,23 @@ class OrdinaryCasesTest(StreamChecks):
         self.assertEqual([int(re.match(r"(?:not )?ok (\d+)", p).group(1)) for p in points],
                          list(range(1, ALL + 1)))
 
+    def test_every_test_case_point_carries_its_time(self):
+        stream, _ = tap_stream()
+        points = [l for l in lines(stream) if re.match(r"(not )?ok \d+", l)]
+        timed = [l for l in points if re.search(r" # time=\d+\.\d{3}ms$", l)]
+        directives = [l for l in points if re.search(r" # (SKIP|TODO)", l)]
+        self.assertEqual(len(timed) + len(directives), ALL)  # behind a directive: duration_ms
+        self.assertGreater(len(timed), 30)
+        summary = tap_parser(stream)  # tap-parser reads the time where node-tap writes it
+        self.assertEqual(summary.names, [n for n in summary.names if "time=" not in n])
+
     def point(self, name, option=""):
         """The test point named `name` and its YAML diagnostics, as tap-parser reads them."""
         stream, _ = tap_stream(option=option)
         summary = tap_parser(stream if not option else comments_as_yaml(stream))
         index = summary.names.index(name)
         line = [l for l in lines(stream) if re.match(rf"(not )?ok {index + 1} ", l)][0]
-        return line, summary.diagnostics[index]
+        return untimed(line), summary.diagnostics[index]
 
     def test_failed_check_carries_file_line_macro_expression_expansion(self):
         line, diag = self.point("fails a CHECK and goes on")
@@ -139,7 +156,8 @@ class OrdinaryCasesTest(StreamChecks):
         self.assertEqual((failure["macro"], failure["expression"], failure["expansion"]),
                          ("CHECK", "x == 2", "1 == 2"))
         stream, _ = tap_stream()
-        self.assertRegex(stream.decode(), r"not ok 2 - fails a CHECK and goes on\n  ---\n  duration_ms: \d+\.\d{3}\n")
+        self.assertRegex(stream.decode(), r"not ok 2 - fails a CHECK and goes on # time=(\d+\.\d{3})ms\n"
+                                          r"  ---\n  duration_ms: \1\n")
 
     def test_failed_require_stops_the_test_case(self):
         _, diag = self.point("fails a REQUIRE")
@@ -251,7 +269,7 @@ class MethodTest(StreamChecks):
                 stream, result = tap_stream("[methods]", "--order", "decl", option=option)
                 self.assertTrue(is_failure_status(result.returncode), result.returncode)
                 self.assert_valid(stream, catch2_counts("[methods]", "--order", "decl"), planned=2)
-                text = stream.decode()
+                text = untimed(stream.decode())
                 self.assertIn("\nok 1 - one name, two classes\n# shardtap class: Passing\n", text)
                 block = rf"{prefix}---\n(?:{prefix}.*\n)*?{prefix}\.\.\.\n"
                 self.assertRegex(text, rf"\nnot ok 2 - one name, two classes\n{block}"
@@ -369,7 +387,7 @@ class CrashTest(StreamChecks):
                                    env=clean_environment(TAP_CASES_SLEEPING=marker))
         seen = b""
         try:
-            while not seen.endswith(b"ok 1 - passes before it is killed\n"):
+            while not untimed(seen).endswith(b"ok 1 - passes before it is killed\n"):
                 line = process.stdout.readline()  # flushed while the next test case still runs
                 self.assertTrue(line, f"the stream ended early: {seen!r}")
                 seen += line
@@ -428,7 +446,7 @@ class ExitTest(StreamChecks):
             with self.subTest(option=option):
                 stream, result = tap_stream("[exit]", "--order", "decl", option=option)
                 self.assertEqual(result.returncode, 0)
-                text = [l for l in lines(stream) if re.match(r"(not )?ok |Bail out!", l)]
+                text = [untimed(l) for l in lines(stream) if re.match(r"(not )?ok |Bail out!", l)]
                 self.assertEqual(text, ["ok 1 - passes before exit() 1", "ok 2 - passes before exit() 2",
                                         "ok 3 - passes before exit() 3", "not ok 4 - calls exit(0)",
                                         "Bail out! exit() called during test case calls exit(0)"])
@@ -448,7 +466,7 @@ class ExitTest(StreamChecks):
     def test_exit_between_test_cases(self):
         stream, result = tap_stream("[exit-between]", "--order", "decl")
         self.assertEqual(result.returncode, 0)
-        self.assertTrue(stream.endswith(b"\nok 1 - passes before exit() between test cases\n"
+        self.assertTrue(untimed(stream).endswith(b"\nok 1 - passes before exit() between test cases\n"
                                         b"Bail out! exit() called between test cases\n"), stream)
         self.assert_valid(stream, {"passed": 1, "failed": 0, "skipped": 0, "todo": 0}, planned=2,
                           bail_out="exit() called between test cases")
@@ -468,7 +486,7 @@ class ExitTest(StreamChecks):
 class ForkTest(StreamChecks):
     def test_a_forked_child_that_crashes_or_exits_leaves_the_parents_stream_alone(self):
         def without_elapsed(stream):
-            return re.sub(rb"\n# shardtap elapsed: [^\n]*", b"", stream)
+            return re.sub(rb"\n# shardtap elapsed: [^\n]*", b"", untimed(stream))
 
         for option in ("", "::Xdiagnostics=comments"):
             with self.subTest(option=option):
@@ -565,7 +583,7 @@ class TimeoutTest(StreamChecks):
                 self.assertLess(time.monotonic() - started, 30)
                 self.assertEqual(result.returncode, 124, result.stderr)
                 self.assertIn(f"shardtap: {self.REASON}\n".encode(), result.stderr)
-                text = [l for l in lines(stream) if re.match(r"(not )?ok |Bail out!", l)]
+                text = [untimed(l) for l in lines(stream) if re.match(r"(not )?ok |Bail out!", l)]
                 self.assertEqual(text, ["ok 1 - passes before the hang", "not ok 2 - fails before the hang",
                                         f"not ok 3 - {self.HUNG}", f"Bail out! {self.REASON}"])
                 self.assert_valid(stream, {"passed": 1, "failed": 2, "skipped": 0, "todo": 0}, planned=4,
@@ -661,7 +679,7 @@ class FlushWindowTest(unittest.TestCase):
             started = time.monotonic()
             line = process.stdout.readline()
             delay = time.monotonic() - started
-            self.assertEqual(line, b"ok 1 - ends at once\n")
+            self.assertEqual(untimed(line), b"ok 1 - ends at once\n")
             self.assertLess(delay, 0.5, "the line waited for the next test case")
             self.assertEqual(process.wait(timeout=30), 0)
         finally:
