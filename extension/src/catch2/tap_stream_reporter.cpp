@@ -2,6 +2,7 @@
 
 #include "applied_selection.hpp"
 
+#include <catch2/catch_config.hpp>
 #include <catch2/catch_test_case_info.hpp>
 #include <catch2/interfaces/catch_interfaces_config.hpp>
 #include <catch2/interfaces/catch_interfaces_registry_hub.hpp>
@@ -9,8 +10,6 @@
 #include <catch2/internal/catch_test_case_registry_impl.hpp>
 #include <catch2/catch_test_spec.hpp>
 #include <fmt/format.h>
-
-#include <catch2/catch_config.hpp>
 
 #include <iostream>
 #include <stdexcept>

@@ -16,7 +16,7 @@ namespace {
 // has ended, which it checks after marking (a timeout takes the ending, then waits for busy).
 class Busy {
 public:
-    Busy(std::atomic<bool>& busy) : m_busy(busy) { m_busy.store(true); }
+    explicit Busy(std::atomic<bool>& busy) : m_busy(busy) { m_busy.store(true); }
     ~Busy() { m_busy.store(false); }
 
 private:
@@ -157,46 +157,42 @@ void TapWriter::bail_out(std::string_view reason) noexcept {
 
 void TapWriter::end(Ending ending, std::string_view reason) noexcept {
     switch (ending) {
-        case Ending::completed: {
-            if (in_forked_child()) {  // a child that returned from its test case into Catch2
-                m_capture.forget_parent();
-                return;
-            }
-            State state = State::running;
-            if (m_state.compare_exchange_strong(state, State::text_ended)) write_last_lines();
-            state = State::text_ended;
-            if (m_state.compare_exchange_strong(state, State::finished)) release();
-            return;
-        }
-        case Ending::bailed_out:
-            bail_out(reason);
-            return;
-        case Ending::exited: {
-            if (crashing_in_forked_child()) return;
-            State state = m_state.load();
-            if (state == State::finished || state == State::before_start ||
-                !m_state.compare_exchange_strong(state, State::finished)) {
-                return;
-            }
-            m_sink.flush_after_crash();  // what waits; the flusher writes no more
-            if (state == State::running) write_exit_point();
-            m_capture.stop();  // fds 1 and 2 back: what is written after this reaches the real ones
-            return;
-        }
+        case Ending::completed: return end_completed();
+        case Ending::bailed_out: return bail_out(reason);
+        case Ending::exited:
         case Ending::crashed:
         case Ending::crashed_in_test_body:
-        case Ending::timed_out: {
-            if (crashing_in_forked_child()) return;
-            State state = m_state.load();
-            if (state == State::finished || state == State::before_start ||
-                !m_state.compare_exchange_strong(state, State::finished)) {
-                return;
-            }
-            if (state == State::running) write_crash(ending, reason);
-            m_capture.stop(false);  // what the tests wrote goes to the real stderr
-            return;
-        }
+        case Ending::timed_out: return end_abruptly(ending, reason);
     }
+}
+
+void TapWriter::end_completed() noexcept {
+    if (in_forked_child()) {  // a child that returned from its test case into the test runner
+        m_capture.forget_parent();
+        return;
+    }
+    State state = State::running;
+    if (m_state.compare_exchange_strong(state, State::text_ended)) write_last_lines();
+    state = State::text_ended;
+    if (m_state.compare_exchange_strong(state, State::finished)) release();
+}
+
+// The process ends right after: nothing is released, the file descriptors are put back.
+void TapWriter::end_abruptly(Ending ending, std::string_view reason) noexcept {
+    if (crashing_in_forked_child()) return;
+    State state = m_state.load();
+    if (state == State::finished || state == State::before_start ||
+        !m_state.compare_exchange_strong(state, State::finished)) {
+        return;
+    }
+    if (ending == Ending::exited) {  // ordinary context: the encoder may allocate
+        m_sink.flush_after_crash();  // what waits; the flusher writes no more
+        if (state == State::running) write_exit_point();
+        m_capture.stop();  // what is written after this reaches the real stdout and stderr
+        return;
+    }
+    if (state == State::running) write_crash(ending, reason);
+    m_capture.stop(false);  // what the tests wrote goes to the real stderr
 }
 
 void TapWriter::write_last_lines() noexcept {

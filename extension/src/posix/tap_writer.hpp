@@ -102,6 +102,8 @@ private:
     void on_exit() noexcept override;
     void on_timeout(char const* reason) noexcept override;
 
+    void end_completed() noexcept;
+    void end_abruptly(Ending ending, std::string_view reason) noexcept;  // exit(), crash, timeout
     void write(std::string_view lines);
     void bail_out(std::string_view reason) noexcept;
     void write_last_lines() noexcept;
