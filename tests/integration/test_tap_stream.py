@@ -51,6 +51,13 @@ def lines(stream):
     return stream.decode("utf-8").split("\n")
 
 
+def untimed(text):
+    """Test point lines without their time (` # time=12.345ms`), which differs run to run."""
+    if isinstance(text, bytes):
+        return re.sub(rb" # time=\d+\.\d{3}ms$", b"", text, flags=re.M)
+    return re.sub(r" # time=\d+\.\d{3}ms$", "", text, flags=re.M)
+
+
 def comments_as_yaml(stream):
     """A comments-mode stream with its '# ---' ... '# ...' blocks turned back into YAML."""
     out, inside = [], False
@@ -123,13 +130,23 @@ class OrdinaryCasesTest(StreamChecks):
         self.assertEqual([int(re.match(r"(?:not )?ok (\d+)", p).group(1)) for p in points],
                          list(range(1, ALL + 1)))
 
+    def test_every_test_case_point_carries_its_time(self):
+        stream, _ = tap_stream()
+        points = [l for l in lines(stream) if re.match(r"(not )?ok \d+", l)]
+        timed = [l for l in points if re.search(r" # time=\d+\.\d{3}ms$", l)]
+        directives = [l for l in points if re.search(r" # (SKIP|TODO)", l)]
+        self.assertEqual(len(timed) + len(directives), ALL)  # behind a directive: duration_ms
+        self.assertGreater(len(timed), 30)
+        summary = tap_parser(stream)  # tap-parser reads the time where node-tap writes it
+        self.assertEqual(summary.names, [n for n in summary.names if "time=" not in n])
+
     def point(self, name, option=""):
         """The test point named `name` and its YAML diagnostics, as tap-parser reads them."""
         stream, _ = tap_stream(option=option)
         summary = tap_parser(stream if not option else comments_as_yaml(stream))
         index = summary.names.index(name)
         line = [l for l in lines(stream) if re.match(rf"(not )?ok {index + 1} ", l)][0]
-        return line, summary.diagnostics[index]
+        return untimed(line), summary.diagnostics[index]
 
     def test_failed_check_carries_file_line_macro_expression_expansion(self):
         line, diag = self.point("fails a CHECK and goes on")
@@ -140,7 +157,8 @@ class OrdinaryCasesTest(StreamChecks):
         self.assertEqual((failure["macro"], failure["expression"], failure["expansion"]),
                          ("CHECK", "x == 2", "1 == 2"))
         stream, _ = tap_stream()
-        self.assertRegex(stream.decode(), rf"not ok 2 - fails a CHECK and goes on{TIME}\n  ---\n  failures:\n")
+        self.assertRegex(stream.decode(), r"not ok 2 - fails a CHECK and goes on # time=(\d+\.\d{3})ms\n"
+                                          r"  ---\n  duration_ms: \1\n")
 
     def test_failed_require_stops_the_test_case(self):
         _, diag = self.point("fails a REQUIRE")
@@ -371,7 +389,7 @@ class CrashTest(StreamChecks):
                                    env=clean_environment(TAP_CASES_SLEEPING=marker))
         seen = b""
         try:
-            while not re.search(rb"ok 1 - passes before it is killed # time=.*\n$", seen):
+            while not untimed(seen).endswith(b"ok 1 - passes before it is killed\n"):
                 line = process.stdout.readline()  # flushed while the next test case still runs
                 self.assertTrue(line, f"the stream ended early: {seen!r}")
                 seen += line
@@ -431,7 +449,7 @@ class ExitTest(StreamChecks):
             with self.subTest(option=option):
                 stream, result = tap_stream("[exit]", "--order", "decl", option=option)
                 self.assertEqual(result.returncode, 0)
-                text = [re.sub(TIME + "$", "", l) for l in lines(stream) if re.match(r"(not )?ok |Bail out!", l)]
+                text = [untimed(l) for l in lines(stream) if re.match(r"(not )?ok |Bail out!", l)]
                 self.assertEqual(text, ["ok 1 - passes before exit() 1", "ok 2 - passes before exit() 2",
                                         "ok 3 - passes before exit() 3", "not ok 4 - calls exit(0)",
                                         "Bail out! exit() called during test case calls exit(0)"])
@@ -451,8 +469,8 @@ class ExitTest(StreamChecks):
     def test_exit_between_test_cases(self):
         stream, result = tap_stream("[exit-between]", "--order", "decl")
         self.assertEqual(result.returncode, 0)
-        self.assertRegex(stream.decode(), r"\nok 1 - passes before exit\(\) between test cases" + TIME +
-                         r"\nBail out! exit\(\) called between test cases\n$")
+        self.assertTrue(untimed(stream).endswith(b"\nok 1 - passes before exit() between test cases\n"
+                                        b"Bail out! exit() called between test cases\n"), stream)
         self.assert_valid(stream, {"passed": 1, "failed": 0, "skipped": 0, "todo": 0}, planned=2,
                           bail_out="exit() called between test cases")
         self.assertIn(b"a static destructor wrote this after exit()\n", result.stderr)
@@ -470,8 +488,8 @@ class ExitTest(StreamChecks):
 
 class ForkTest(StreamChecks):
     def test_a_forked_child_that_crashes_or_exits_leaves_the_parents_stream_alone(self):
-        def without_elapsed(stream):  # the run's and each test point's time
-            return re.sub(rb" # time=[0-9.]+ms\n", b"\n", re.sub(rb"\n# shardtap elapsed: [^\n]*", b"", stream))
+        def without_elapsed(stream):
+            return re.sub(rb"\n# shardtap elapsed: [^\n]*", b"", untimed(stream))
 
         for option in ("", "::Xdiagnostics=comments"):
             with self.subTest(option=option):
@@ -553,6 +571,126 @@ class ReporterOptionsTest(StreamChecks):
         result = run(CASES, "-r", "tap-stream::Xdiagnostics=json")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn(b"Xdiagnostics=json is not a choice", result.stderr)
+
+
+class TimeoutTest(StreamChecks):
+    """SHARDTAP_TEST_TIMEOUT: a test case that sleeps forever is ended after 1 s."""
+    HUNG = "prints, then sleeps forever"
+    REASON = f"test case {HUNG} timed out after 1 s"
+
+    def test_the_hung_test_case_gets_not_ok_with_its_time_and_output_then_bail_out_and_124(self):
+        for option in ("", "::Xdiagnostics=comments"):
+            with self.subTest(option=option):
+                started = time.monotonic()
+                stream, result = tap_stream("[timeout]", "--order", "decl", option=option,
+                                            env={"SHARDTAP_TEST_TIMEOUT": "1"})
+                self.assertLess(time.monotonic() - started, 30)
+                self.assertEqual(result.returncode, 124, result.stderr)
+                self.assertIn(f"shardtap: {self.REASON}\n".encode(), result.stderr)
+                text = [untimed(l) for l in lines(stream) if re.match(r"(not )?ok |Bail out!", l)]
+                self.assertEqual(text, ["ok 1 - passes before the hang", "not ok 2 - fails before the hang",
+                                        f"not ok 3 - {self.HUNG}", f"Bail out! {self.REASON}"])
+                self.assert_valid(stream, {"passed": 1, "failed": 2, "skipped": 0, "todo": 0}, planned=4,
+                                  bail_out=self.REASON)
+                if option:
+                    for line in lines(stream):
+                        self.assertFalse(line[:1].isspace(), f"Heroku CI rejects {line!r}")
+                diagnostics = tap_parser(comments_as_yaml(stream)).diagnostics
+                self.assertEqual(diagnostics[1]["failures"][0]["expansion"], "1 == 2")  # kept
+                hung = diagnostics[2]
+                after = stream.decode().split(f"not ok 3 - {self.HUNG}\n")[1]
+                duration = re.match(r"(?:  |# )---\n(?:  |# )duration_ms: (\d+\.\d{3})\n", after)
+                self.assertGreaterEqual(float(duration.group(1)), 1000)  # tap-parser moves it to `time`
+                self.assertEqual(hung["stdout"], "waiting for nothing\n")
+                self.assertEqual(hung["stderr"], "still waiting\n")
+
+    def test_any_other_reporter_gets_the_stderr_line_and_the_status(self):
+        result = run(CASES, "-r", "console", "[timeout]", "--order", "decl",
+                     env={"SHARDTAP_TEST_TIMEOUT": "1"})
+        self.assertEqual(result.returncode, 124)
+        self.assertEqual(result.stderr.decode().splitlines()[-1], f"shardtap: {self.REASON}")
+        self.assertIn(b"CHECK( 1 == 2 )", result.stdout)  # the console's earlier report stays
+
+    def test_the_command_line_option_and_no_durations_file(self):
+        with tempfile.TemporaryDirectory() as directory:
+            durations = os.path.join(directory, "durations.json")
+            result = run(CASES, "-r", "tap-stream", "[timeout]", "--shardtap-test-timeout", "1",
+                         env={"SHARDTAP_DURATIONS_OUT": durations})
+            self.assertEqual(result.returncode, 124, result.stderr)
+            self.assertFalse(os.path.exists(durations))
+        self.assertIn(f"Bail out! {self.REASON}".encode(), result.stdout)
+
+    def test_quick_test_cases_are_not_affected(self):
+        stream, result = tap_stream("[basic]", env={"SHARDTAP_TEST_TIMEOUT": "30"})
+        self.assertTrue(is_failure_status(result.returncode), result.returncode)
+        self.assert_valid(stream, catch2_counts("[basic]"), planned=17)
+
+    def test_bad_values_stop_the_run_with_one_line(self):
+        for value in ("0", "-1", "soon", ""):
+            with self.subTest(value=value):
+                result = run(CASES, "[basic]", env={"SHARDTAP_TEST_TIMEOUT": value})
+                self.assertEqual(result.returncode, 1)
+                self.assertEqual(len(result.stderr.decode().splitlines()), 1, result.stderr)
+                self.assertIn(b"SHARDTAP_TEST_TIMEOUT", result.stderr)
+                self.assertEqual(result.stdout, b"")
+
+
+class PassingOutputTest(StreamChecks):
+    def test_with_s_passing_points_carry_their_output(self):
+        for option in ("", "::Xdiagnostics=comments"):
+            with self.subTest(option=option):
+                stream, result = tap_stream("[passing-output]", "--order", "decl", "-s", option=option)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assert_valid(stream, {"passed": 2, "failed": 0, "skipped": 0, "todo": 0}, planned=2)
+                if option:
+                    for line in lines(stream):
+                        self.assertFalse(line[:1].isspace(), f"Heroku CI rejects {line!r}")
+                diagnostics = tap_parser(comments_as_yaml(stream)).diagnostics
+                self.assertEqual(diagnostics[0], {"stdout": "passing printf\npassing std::cout\n",
+                                                  "stderr": "passing fprintf\npassing std::cerr\n"})
+                self.assertIsNone(diagnostics[1])  # nothing printed: no block
+
+    def test_without_s_nothing_changes(self):
+        stream, _ = tap_stream("[passing-output]", "--order", "decl")
+        self.assertEqual([d for d in tap_parser(stream).diagnostics], [None, None])
+        self.assertNotIn(b"passing", stream)
+
+    def test_with_the_stream_in_a_file_catch2s_capture_is_used(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "node.tap")
+            result = run(CASES, "-r", f"tap-stream::out={path}", "[passing-output]", "--order", "decl", "-s")
+            with open(path, "rb") as file:
+                stream = file.read()
+        self.assertEqual(result.returncode, 0, result.stderr)
+        diagnostics = tap_parser(stream).diagnostics
+        self.assertEqual(diagnostics[0]["stdout"], "passing std::cout\n")  # Catch2 captures streams only
+        self.assertEqual(diagnostics[0]["stderr"], "passing std::cerr\n")
+
+
+class FlushWindowTest(unittest.TestCase):
+    def test_a_finished_test_cases_line_is_readable_while_the_next_one_runs(self):
+        # "ends at once" finishes right after the header (lines written within 20 ms of each other
+        # wait in the sink), then "runs for two seconds" starts: its line must come within the
+        # window, not when the next write happens two seconds later.
+        process = subprocess.Popen([CASES, "-r", "tap-stream", "[flush]", "--order", "decl"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=clean_environment())
+        try:
+            seen = b""
+            while b"# shardtap provider" not in seen:
+                line = process.stdout.readline()
+                self.assertTrue(line, seen)
+                seen += line
+            started = time.monotonic()
+            line = process.stdout.readline()
+            delay = time.monotonic() - started
+            self.assertEqual(untimed(line), b"ok 1 - ends at once\n")
+            self.assertLess(delay, 0.5, "the line waited for the next test case")
+            self.assertEqual(process.wait(timeout=30), 0)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            process.stdout.close()
 
 
 if __name__ == "__main__":

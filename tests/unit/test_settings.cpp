@@ -61,3 +61,21 @@ TEST_CASE("bad settings are one-line errors naming the setting and its value") {
     CHECK_THROWS_WITH(resolve_split_settings({{"SHARDTAP_STRATEGY", "a\nb"}}),
                       ContainsSubstring("\"a\\nb\""));
 }
+
+TEST_CASE("the test case timeout: positive seconds, the command line first, bad values named") {
+    CHECK_FALSE(resolve_test_timeout({}));
+    CHECK(resolve_test_timeout({{"SHARDTAP_TEST_TIMEOUT", "1"}}) == 1.0);
+    CHECK(resolve_test_timeout({{"SHARDTAP_TEST_TIMEOUT", "0.25"}}) == 0.25);
+    SettingArguments arguments;
+    arguments.test_timeout = "30";
+    CHECK(resolve_test_timeout({{"SHARDTAP_TEST_TIMEOUT", "1"}}, arguments) == 30.0);
+    for (std::string bad : {"0", "-1", "abc", "1s", "nan", "inf", " 1"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_WITH(resolve_test_timeout({{"SHARDTAP_TEST_TIMEOUT", bad}}),
+                          "shardtap: SHARDTAP_TEST_TIMEOUT=\"" + bad + "\" is not a positive number of seconds");
+    }
+    CHECK_THROWS_WITH(resolve_test_timeout({{"SHARDTAP_TEST_TIMEOUT", ""}}), "shardtap: SHARDTAP_TEST_TIMEOUT is empty");
+    arguments.test_timeout = "x";
+    CHECK_THROWS_WITH(resolve_test_timeout({}, arguments),
+                      "shardtap: --shardtap-test-timeout=\"x\" is not a positive number of seconds");
+}

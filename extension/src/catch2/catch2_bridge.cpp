@@ -1,5 +1,6 @@
 #include "catch2_bridge.hpp"
 
+#include <catch2/catch_config.hpp>
 #include <catch2/catch_test_spec.hpp>
 #include <catch2/catch_version.hpp>
 #include <catch2/interfaces/catch_interfaces_registry_hub.hpp>
@@ -172,6 +173,20 @@ std::optional<std::size_t> planned_by_catch2(Catch::IConfig const& config) {
     } catch (...) {
         return std::nullopt;
     }
+}
+
+std::optional<std::string> reporter_output_file(Catch::IConfig const* config, std::string_view name,
+                                                std::map<std::string, std::string> const& options) {
+    auto const* full = dynamic_cast<Catch::Config const*>(config);
+    if (!full) return std::nullopt;
+    std::string path;
+    for (auto const& spec : full->getProcessedReporterSpecs()) {
+        if (spec.name != name || spec.customOptions != options) continue;
+        if (!path.empty() && path != spec.outputFilename) return std::nullopt;
+        path = spec.outputFilename;
+    }
+    if (path.empty() || path == "-" || path[0] == '%') return std::nullopt;
+    return path;
 }
 
 }  // namespace shardtap::catch2_bridge

@@ -33,6 +33,10 @@
 //    ("SIGSEGV - Segmentation violation signal", ...) from catch_fatal_condition_handler.cpp so
 //    that a crash outside a test case reads as Catch2's do. It stays in the POSIX layer, which
 //    may not include Catch2; this is where it is recorded.                            [3.4.0, 3.7.1]
+// 8. A reporter's file. The IConfig a reporter is given is the Session's Catch::Config, whose
+//    getProcessedReporterSpecs() names each reporter's output file (`-r name::out=FILE`), so
+//    tap-stream can open that file again as a descriptor that a signal handler may write.
+//                                                                                     [3.4.0, 3.7.1]
 //
 // A future Catch2 that breaks 1-3 would run test cases outside a node's share: the selection
 // listener then stops the node (see selection_listener.hpp) instead of running them twice.
@@ -42,6 +46,8 @@
 #include <catch2/interfaces/catch_interfaces_config.hpp>
 
 #include <cstddef>
+#include <map>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,5 +89,11 @@ void forget_bazel_filter();
 // The number of test cases Catch2 will run, as TestGroup will pick them (6); empty when Catch2
 // cannot tell (it would throw).
 std::optional<std::size_t> planned_by_catch2(Catch::IConfig const& config);
+
+// The file `-r NAME::out=FILE` names for the reporter NAME with these custom options (8); none
+// when it writes to stdout or stderr, or when the config cannot tell (several such reporters
+// with different files, a config that is not Catch2's own).
+std::optional<std::string> reporter_output_file(Catch::IConfig const* config, std::string_view name,
+                                                std::map<std::string, std::string> const& options);
 
 }  // namespace shardtap::catch2_bridge

@@ -26,7 +26,11 @@ void add_command_line_options(Catch::Session& session) {
     auto const durations_out =
         Opt([](std::string const& value) { arguments.durations_out = value; },
             "file")["--shardtap-durations-out"]("write this run's test case durations here");
-    session.cli(session.cli() | strategy | durations | durations_out);
+    auto const test_timeout =
+        Opt([](std::string const& value) { arguments.test_timeout = value; },
+            "seconds")["--shardtap-test-timeout"](
+            "end the run with status 124 when one test case runs longer than this");
+    session.cli(session.cli() | strategy | durations | durations_out | test_timeout);
 }
 
 }  // namespace shardtap

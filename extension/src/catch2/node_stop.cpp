@@ -1,24 +1,19 @@
 #include "node_stop.hpp"
 
+#include "posix/crash_guard.hpp"
+
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <cstdlib>
 
 namespace shardtap {
-namespace {
 
-std::string stop_reason;
-
-}  // namespace
-
-void stop_node(std::string reason) {
-    stop_reason = std::move(reason);
-    fmt::print(stderr, "shardtap: {}\n", stop_reason);
+void stop_node(std::string const& reason) {
+    fmt::print(stderr, "shardtap: {}\n", reason);
     std::fflush(stderr);
+    announce_bail_out(reason.c_str());
     std::exit(1);
 }
-
-char const* node_stop_reason() noexcept { return stop_reason.empty() ? nullptr : stop_reason.c_str(); }
 
 }  // namespace shardtap

@@ -6,11 +6,7 @@
 namespace shardtap {
 
 // Ends the process with exit status 1: `reason` on stderr after "shardtap: " and, when the
-// tap-stream reporter is writing a stream, as its last line (`Bail out! reason`, written by the
-// reporter's exit hook).
-[[noreturn]] void stop_node(std::string reason);
-
-// The reason while stop_node ends the process, else null: for the reporter's exit hook.
-char const* node_stop_reason() noexcept;
+// tap-stream reporter is writing a stream, as its last line (`Bail out! reason`).
+[[noreturn]] void stop_node(std::string const& reason);
 
 }  // namespace shardtap

@@ -2,9 +2,6 @@
 
 #include "applied_selection.hpp"
 #include "catch2_bridge.hpp"
-#include "node_stop.hpp"
-
-#include "core/tap/tap_text.hpp"
 
 #include <catch2/catch_test_case_info.hpp>
 #include <catch2/interfaces/catch_interfaces_config.hpp>
@@ -16,13 +13,10 @@
 #include <stdexcept>
 #include <unordered_map>
 
-#include <unistd.h>
+#include <fcntl.h>
 
 namespace shardtap {
 namespace {
-
-// More captured output than this per stream and test case is cut to its end (output_tail).
-constexpr std::size_t output_limit = 64 * 1024;
 
 DiagnosticsStyle diagnostics_option(std::map<std::string, std::string> const& options) {
     DiagnosticsStyle style = DiagnosticsStyle::yaml;
@@ -128,34 +122,31 @@ std::unordered_set<Catch::TestCaseInfo const*> sharing_a_name() {
     return shared;
 }
 
-double milliseconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+// Where the stream goes, as a file descriptor, so that a crash can write it with write(2): stdout
+// (the tests' own output then moved aside at the fd level), stderr, or the file of
+// `-r tap-stream::out=FILE`, which shardtap opens again itself: Catch2 hands reporters only an
+// std::ostream. Where the file cannot be told (catch2_bridge), the stream is written through the
+// ostream.
+TapOutput output_of(std::ostream const& stream, Catch::IConfig const* config,
+                    std::map<std::string, std::string> const& options) {
+    if (stream.rdbuf() == std::cout.rdbuf()) return {1, true};
+    if (stream.rdbuf() == std::cerr.rdbuf() || stream.rdbuf() == std::clog.rdbuf()) return {2};
+    auto const path = catch2_bridge::reporter_output_file(config, "tap-stream", options);
+    if (!path) return {};
+    int const fd = ::open(path->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    return fd < 0 ? TapOutput{} : TapOutput{fd, false, true};
 }
 
 }  // namespace
 
 TapStreamReporter::TapStreamReporter(Catch::ReporterConfig&& config)
     : StreamingReporterBase(std::move(config)),
-      m_style(diagnostics_option(m_customOptions)),
-      m_tap(m_style),
-      m_sink(m_stream) {
-    // On stdout the tests' own output would land inside the stream: move it aside at the
-    // file-descriptor level (printf too). Elsewhere Catch2's stream capture is enough.
-    m_capture_wanted = m_stream.rdbuf() == std::cout.rdbuf();
-    m_preferences.shouldRedirectStdOut = !m_capture_wanted;
+      m_writer(m_stream, {diagnostics_option(m_customOptions), m_config->includeSuccessfulResults()}),
+      m_output(output_of(m_stream, m_config, m_customOptions)) {
+    // On stdout the writer captures the tests' output at the fd level (printf too); elsewhere
+    // Catch2's stream capture is enough.
+    m_preferences.shouldRedirectStdOut = !m_output.capture;
     m_preferences.shouldReportAllAssertions = false;  // passing assertions cost nothing then
-}
-
-TapStreamReporter::~TapStreamReporter() {
-    if (in_forked_child()) {  // a child that returned from its test case into Catch2
-        m_capture.forget_parent();
-        return;
-    }
-    // testRunEnded never came: Catch2 gave up on the run (e.g. another reporter failed to
-    // start) and destroys its reporters. The stream still gets its end.
-    if (!end_run()) return;
-    unwatch_crashes(*this);
-    end_stream();
 }
 
 std::string TapStreamReporter::getDescription() {
@@ -166,73 +157,22 @@ std::string TapStreamReporter::getDescription() {
 
 void TapStreamReporter::testRunStarting(Catch::TestRunInfo const& info) {
     StreamingReporterBase::testRunStarting(info);
-    m_run_start = std::chrono::steady_clock::now();
-    m_pid = ::getpid();
-    if (m_capture_wanted && m_capture.start()) m_sink.use_descriptor(m_capture.original_stdout());
-    m_state = State::running;
+    auto const planned = planned_test_cases(m_config);
+    std::string skip_reason = "no test cases to run";
+    if (auto const& applied = applied_selection(); applied && applied->node.total > 1) {
+        skip_reason = fmt::format("node {} of {} has no test cases ({} in the whole suite)",
+                                  applied->node.index, applied->node.total, applied->candidates);
+    }
     m_sharing_a_name = sharing_a_name();
-    watch_crashes(*this);
-
-    try {
-        write_start();
-    } catch (std::exception const& error) {
-        bail_out(error.what());
-    }
-}
-
-void TapStreamReporter::write_start() {
-    // The plan right after the version line, the header after it: tappy accepts a plan only
-    // there or on the very last line. One write: the first is never held back.
-    std::string start(m_tap.version());
-    m_planned = planned_test_cases(m_config);
-    if (m_planned && *m_planned > 0) {
-        start += m_tap.plan(*m_planned);
-    } else if (m_planned) {
-        auto const& applied = applied_selection();
-        start += m_tap.skip_all(applied && applied->node.total > 1
-                                    ? fmt::format("node {} of {} has no test cases ({} in the whole suite)",
-                                                  applied->node.index, applied->node.total,
-                                                  applied->candidates)
-                                    : std::string("no test cases to run"));
-    }  // else the plan goes last
-    start += m_tap.header(header_of(m_config));
-    put(start);
-}
-
-void TapStreamReporter::bail_out(std::string_view reason) noexcept {
-    if (m_bailed_out) return;
-    try {
-        put(m_tap.bail_out(reason));
-    } catch (...) {  // no memory even for that: the short plan still tells a consumer
-    }
-    m_bailed_out = true;  // nothing more after it: consumers stop reading at Bail out!
-}
-
-void TapStreamReporter::put(std::string_view lines) {
-    if (m_bailed_out) return;
-    if (m_after_crash) {
-        m_sink.write_after_crash(lines);  // inside a signal handler, or exit()'s hook
-    } else {
-        m_sink.write(lines);
-    }
+    m_writer.start(m_output, planned, skip_reason, header_of(m_config));
 }
 
 void TapStreamReporter::testCaseStarting(Catch::TestCaseInfo const& info) {
     StreamingReporterBase::testCaseStarting(info);
-    m_test_start = std::chrono::steady_clock::now();
     m_section_depth = 0;
-    m_failures.clear();
     m_skip_reason.clear();
-    m_crash_point.clear();  // reused: no allocation per test case
-    fmt::format_to(std::back_inserter(m_crash_point), "not ok {} - ", m_tap.points_written() + 1);
-    std::size_t const name_start = m_crash_point.size();
-    append_escaped_text(m_crash_point, info.name);
-    m_crash_point += '\n';
-    m_crash_point_name = std::string_view(m_crash_point).substr(name_start, m_crash_point.size() - name_start - 1);
-    m_crash_identity.clear();
     auto const identity = identity_lines(info);
-    append_tap_identity_lines(m_crash_identity, identity.class_name, identity.tags);
-    m_in_test = true;
+    m_writer.test_starting(info.name, identity.class_name, identity.tags);
 }
 
 void TapStreamReporter::sectionStarting(Catch::SectionInfo const& info) {
@@ -248,72 +188,38 @@ void TapStreamReporter::assertionEnded(Catch::AssertionStats const& stats) {
     auto const& result = stats.assertionResult;
     if (result.getResultType() == Catch::ResultWas::ExplicitSkip) {
         m_skip_reason = std::string(result.getMessage());
-    } else if (!result.isOk()) {
-        m_failures.push_back(failure_of(stats, {m_sections.begin(), m_sections.begin() + m_section_depth}));
-        if (m_fatal_error) m_failures.back().message = *m_fatal_error;  // with terminate's reason
+    } else if (!result.isOk() && !m_writer.ended()) {
+        m_writer.failure(failure_of(stats, {m_sections.begin(), m_sections.begin() + m_section_depth}));
     }
 }
 
 void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
-    if (in_forked_child()) return;
-    // The encoder refuses what would make an invalid stream (a test point beyond the plan): the
-    // stream then ends with the reason, and the run goes on as Catch2 decides.
-    try {
-        write_test_point(stats);
-    } catch (std::exception const& error) {
-        bail_out(error.what());
-        StreamingReporterBase::testCaseEnded(stats);
-    }
-}
-
-void TapStreamReporter::write_test_point(Catch::TestCaseStats const& stats) {
-    if (!m_in_test) return;
-    m_in_test = false;
     auto const& info = *stats.testInfo;
     auto const& cases = stats.totals.testCases;
-
-    TapPointView point;
-    point.description = info.name;
-    auto const identity = identity_lines(info);
-    point.class_name = identity.class_name;
-    point.tags = identity.tags;
-    TapDiagnostics diagnostics;
-    std::string_view reason;
+    TapPointView point;  // the writer knows the test case's name and class
+    TapDiagnostics diagnostics;  // only its message: the writer adds the rest
     if (cases.failed > 0) {
         point.ok = false;
-        if (m_failures.empty()) {
-            diagnostics.message = info.expectedToFail()
-                                      ? "the test case is tagged [!shouldfail] but did not fail"
-                                      : "the test case failed without a failed assertion";
-        }
+        diagnostics.message = info.expectedToFail()
+                                  ? "the test case is tagged [!shouldfail] but did not fail"
+                                  : "the test case failed without a failed assertion";
+        point.diagnostics = &diagnostics;
     } else if (cases.failedButOk > 0) {
         point.ok = false;
         point.directive = TapDirective::todo;
-        reason = info.expectedToFail() ? "tagged [!shouldfail]" : "tagged [!mayfail]";
+        point.reason = info.expectedToFail() ? "tagged [!shouldfail]" : "tagged [!mayfail]";
     } else if (cases.skipped > 0) {
         point.directive = TapDirective::skip;
-        reason = m_skip_reason;
+        point.reason = m_skip_reason;
     } else if (info.okToFail()) {
         point.directive = TapDirective::todo;  // [!mayfail] that passed
-        reason = "tagged [!mayfail]";
+        point.reason = "tagged [!mayfail]";
     }
-    point.reason = reason;
-
-    point.elapsed_ms = milliseconds_since(m_test_start);
-    auto output = m_capture.take(output_limit);
-    if (!point.ok) {
-        diagnostics.failures = std::move(m_failures);
-        // Catch2's capture (stream in a file) or ours (on stdout): only one of each is set.
-        diagnostics.stdout_text = output_tail(stats.stdOut, output_limit) + output.out;
-        diagnostics.stderr_text = output_tail(stats.stdErr, output_limit) + output.err;
-        point.diagnostics = &diagnostics;
-    }
-    put(m_tap.point(point));
+    m_writer.test_ended(point, stats.stdOut, stats.stdErr);
     StreamingReporterBase::testCaseEnded(stats);
 }
 
 void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
-    if (in_forked_child()) return;
     TapPointView point;
     point.description = info.name;
     auto const identity = identity_lines(info);
@@ -321,99 +227,7 @@ void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
     point.tags = identity.tags;
     point.directive = TapDirective::skip;
     point.reason = "not run: the run was aborted (-x/--abort)";
-    try {
-        put(m_tap.point(point));
-    } catch (std::exception const& error) {
-        bail_out(error.what());
-    }
-}
-
-void TapStreamReporter::fatalErrorEncountered(Catch::StringRef error) {
-    if (crashing_in_forked_child()) return;  // Catch2's events go on: each of them returns too
-    m_sink.flush_after_crash();  // what waits, before the crash's own lines
-    m_after_crash = true;
-    std::string_view const signal(error.data(), error.size());
-    if (char const* terminated = terminate_reason()) {
-        m_fatal_error = fmt::format("{} ({})", terminated, signal);
-    } else {
-        m_fatal_error = std::string(signal);
-    }
-    m_fatal_test = currentTestCaseInfo ? currentTestCaseInfo->name : std::string();
-}
-
-void TapStreamReporter::noMatchingTestCases(Catch::StringRef spec) {
-    put(m_tap.comment(fmt::format("no test cases matched '{}'", std::string_view(spec.data(), spec.size()))));
-}
-
-void TapStreamReporter::testRunEnded(Catch::TestRunStats const& stats) {
-    if (in_forked_child()) {
-        m_capture.forget_parent();
-        return;
-    }
-    if (!end_run()) return;
-    unwatch_crashes(*this);
-    if (m_fatal_error) {
-        // Inside Catch2's signal handler, which raises the signal again next: no locks, no
-        // joining the flusher thread; the process ends.
-        put(m_tap.bail_out(m_fatal_test.empty() ? *m_fatal_error
-                                                : *m_fatal_error + " during test case: " + m_fatal_test));
-        m_capture.stop(false);
-        return;
-    }
-    end_stream();
-    StreamingReporterBase::testRunEnded(stats);
-}
-
-void TapStreamReporter::end_stream() noexcept {
-    try {
-        TapHeader end;
-        end.elapsed_seconds = milliseconds_since(m_run_start) / 1000.0;
-        std::string lines(m_tap.header(end));
-        if (!m_tap.has_plan()) {
-            lines += m_tap.final_plan();  // the very last line
-        } else if (m_planned && m_tap.points_written() < *m_planned) {
-            lines += m_tap.bail_out(fmt::format("the run ended after {} of the {} planned test cases",
-                                                m_tap.points_written(), *m_planned));
-        }
-        put(lines);
-    } catch (std::exception const& error) {
-        bail_out(error.what());
-    }
-    m_sink.stop();
-    m_capture.stop();
-    m_sink.use_descriptor(-1);
-}
-
-bool TapStreamReporter::end_run() noexcept {
-    State running = State::running;
-    return m_state.compare_exchange_strong(running, State::finished);
-}
-
-bool TapStreamReporter::crashing_in_forked_child() noexcept {
-    if (in_forked_child()) return true;
-    if (::getpid() == m_pid) return false;
-    m_sink.forget_parent();  // a child made without the fork handlers (a raw clone)
-    return true;
-}
-
-void TapStreamReporter::on_exit() noexcept {
-    if (crashing_in_forked_child()) return;
-    if (!end_run()) return;
-    m_sink.flush_after_crash();  // what waits; the flusher writes no more
-    m_after_crash = true;
-    try {
-        if (char const* reason = node_stop_reason()) {  // shardtap stopped the node itself
-            bail_out(reason);
-        } else if (m_in_test && currentTestCaseInfo) {
-            write_exit_point();
-            bail_out("exit() called during test case " + currentTestCaseInfo->name);
-        } else {
-            bail_out("exit() called between test cases");
-        }
-    } catch (std::exception const& error) {  // e.g. a test point beyond the plan
-        bail_out(error.what());
-    }
-    m_capture.stop();  // fds 1 and 2 back: what is written after this reaches the real ones
+    m_writer.not_started(point);
 }
 
 TapStreamReporter::IdentityLines TapStreamReporter::identity_lines(
@@ -422,50 +236,19 @@ TapStreamReporter::IdentityLines TapStreamReporter::identity_lines(
     return {std::string_view(info.className.data(), info.className.size()), info.tagsAsString()};
 }
 
-void TapStreamReporter::write_exit_point() {
-    TapPointView point;
-    point.ok = false;
-    point.description = currentTestCaseInfo->name;
-    auto const identity = identity_lines(*currentTestCaseInfo);
-    point.class_name = identity.class_name;
-    point.tags = identity.tags;
-    point.elapsed_ms = milliseconds_since(m_test_start);
-    TapDiagnostics diagnostics;
-    diagnostics.message = "exit() was called during the test case; the process ends with the "
-                          "status given to exit()";
-    diagnostics.failures = std::move(m_failures);
-    auto output = m_capture.take(output_limit);
-    diagnostics.stdout_text = std::move(output.out);
-    diagnostics.stderr_text = std::move(output.err);
-    point.diagnostics = &diagnostics;
-    put(m_tap.point(point));
+// Inside Catch2's signal handler: the writer ends the stream here, before Catch2 goes on with
+// the events that follow (and allocates for them); those then find the stream ended.
+void TapStreamReporter::fatalErrorEncountered(Catch::StringRef error) {
+    m_writer.end(TapWriter::Ending::crashed_in_test_body, std::string_view(error.data(), error.size()));
 }
 
-void TapStreamReporter::on_crash(char const* reason, char const* reason_yaml) noexcept {
-    if (crashing_in_forked_child()) return;
-    if (!end_run()) return;
-    m_sink.flush_after_crash();
-    if (m_bailed_out) {  // the stream has ended already
-        m_capture.stop(false);
-        return;
-    }
-    std::string_view const prefix = m_style == DiagnosticsStyle::yaml ? "  " : "# ";
-    if (m_in_test) {
-        for (std::string_view piece : {std::string_view(m_crash_point), prefix, std::string_view("---\n"),
-                                       prefix, std::string_view("message: "), std::string_view(reason_yaml),
-                                       std::string_view("\n"), prefix, std::string_view("...\n")}) {
-            m_sink.write_after_crash(piece);
-        }
-        m_sink.write_after_crash(m_crash_identity);
-    }
-    m_sink.write_after_crash("Bail out! ");
-    m_sink.write_after_crash(reason);
-    if (m_in_test) {
-        m_sink.write_after_crash(" during test case: ");
-        m_sink.write_after_crash(m_crash_point_name);
-    }
-    m_sink.write_after_crash("\n");
-    m_capture.stop(false);  // what the tests wrote goes to the real stderr
+void TapStreamReporter::noMatchingTestCases(Catch::StringRef spec) {
+    m_writer.comment(fmt::format("no test cases matched '{}'", std::string_view(spec.data(), spec.size())));
+}
+
+void TapStreamReporter::testRunEnded(Catch::TestRunStats const& stats) {
+    m_writer.end(TapWriter::Ending::completed);
+    StreamingReporterBase::testRunEnded(stats);
 }
 
 }  // namespace shardtap

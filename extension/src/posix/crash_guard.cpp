@@ -1,7 +1,5 @@
 #include "posix/crash_guard.hpp"
 
-#include "core/tap/tap_text.hpp"
-
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -15,21 +13,18 @@ namespace {
 struct Signal {
     int number;
     char const* description;
-    char const* quoted;
 };
 
-#define SHARDTAP_SIGNAL(number, text) {number, text, "\"" text "\""}
 // Catch2's own wording, so a crash reads the same whoever catches it.
 Signal const signals[] = {
-    SHARDTAP_SIGNAL(SIGINT, "SIGINT - Terminal interrupt signal"),
-    SHARDTAP_SIGNAL(SIGILL, "SIGILL - Illegal instruction signal"),
-    SHARDTAP_SIGNAL(SIGFPE, "SIGFPE - Floating point error signal"),
-    SHARDTAP_SIGNAL(SIGSEGV, "SIGSEGV - Segmentation violation signal"),
-    SHARDTAP_SIGNAL(SIGBUS, "SIGBUS - Bus error signal"),
-    SHARDTAP_SIGNAL(SIGTERM, "SIGTERM - Termination request signal"),
-    SHARDTAP_SIGNAL(SIGABRT, "SIGABRT - Abort (abnormal termination) signal"),
+    {SIGINT, "SIGINT - Terminal interrupt signal"},
+    {SIGILL, "SIGILL - Illegal instruction signal"},
+    {SIGFPE, "SIGFPE - Floating point error signal"},
+    {SIGSEGV, "SIGSEGV - Segmentation violation signal"},
+    {SIGBUS, "SIGBUS - Bus error signal"},
+    {SIGTERM, "SIGTERM - Termination request signal"},
+    {SIGABRT, "SIGABRT - Abort (abnormal termination) signal"},
 };
-#undef SHARDTAP_SIGNAL
 constexpr int signal_count = sizeof(signals) / sizeof(signals[0]);
 
 constexpr int max_watchers = 8;
@@ -41,8 +36,6 @@ alignas(16) char alternate_stack[64 * 1024];
 std::terminate_handler previous_terminate = nullptr;
 
 char reason_raw[1024];
-char reason_tap[1024];
-char reason_yaml[1100];
 volatile std::sig_atomic_t have_terminate_reason = 0;
 
 void copy_truncated(char* to, std::size_t size, std::string const& from) {
@@ -58,12 +51,11 @@ void restore_handlers() noexcept {
 
 void handle_signal(int number) {
     char const* description = "fatal signal";
-    char const* quoted = "\"fatal signal\"";
     for (auto const& s : signals) {
-        if (s.number == number) description = s.description, quoted = s.quoted;
+        if (s.number == number) description = s.description;
     }
-    if (number == SIGABRT && have_terminate_reason) description = reason_tap, quoted = reason_yaml;
-    for (int i = 0; i < watcher_count; ++i) watchers[i]->on_crash(description, quoted);
+    if (number == SIGABRT && have_terminate_reason) description = reason_raw;
+    for (int i = 0; i < watcher_count; ++i) watchers[i]->on_crash(description);
     struct sigaction fallback {};
     fallback.sa_handler = SIG_DFL;
     sigemptyset(&fallback.sa_mask);
@@ -83,10 +75,6 @@ void handle_signal(int number) {
         }
     }
     copy_truncated(reason_raw, sizeof reason_raw, what);
-    copy_truncated(reason_tap, sizeof reason_tap, escape_text(what));
-    std::string yaml;
-    append_yaml_quoted(yaml, what);
-    copy_truncated(reason_yaml, sizeof reason_yaml, yaml.size() < sizeof reason_yaml ? yaml : "\"uncaught exception\"");
     have_terminate_reason = 1;
     std::abort();  // Catch2 reports SIGABRT inside a test body, handle_signal outside
 }
@@ -131,6 +119,14 @@ void unwatch_crashes(CrashWatcher& watcher) {
         }
         return;
     }
+}
+
+void announce_timeout(char const* reason) noexcept {
+    for (int i = 0; i < watcher_count; ++i) watchers[i]->on_timeout(reason);
+}
+
+void announce_bail_out(char const* reason) noexcept {
+    for (int i = 0; i < watcher_count; ++i) watchers[i]->on_bail_out(reason);
 }
 
 char const* terminate_reason() { return have_terminate_reason ? reason_raw : nullptr; }

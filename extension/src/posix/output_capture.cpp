@@ -1,11 +1,15 @@
 #include "posix/output_capture.hpp"
 
+#include "posix/files.hpp"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -21,15 +25,13 @@ void flush_standard_streams() {
     std::fflush(stderr);
 }
 
-bool write_all(int fd, char const* data, std::size_t size) noexcept {
-    while (size > 0) {
-        ssize_t const n = ::write(fd, data, size);
+// Up to `size` bytes of `fd` from `offset`.
+std::size_t read_at(int fd, std::size_t offset, char* into, std::size_t size) noexcept {
+    for (;;) {
+        ssize_t const n = ::pread(fd, into, size, static_cast<off_t>(offset));
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
+        return n > 0 ? static_cast<std::size_t>(n) : 0;
     }
-    return true;
 }
 
 // What a capture file holds at offset 0 until something is written there.
@@ -49,6 +51,13 @@ int temporary_file() {
 }
 
 }  // namespace
+
+std::size_t write_left_out_note(char* into, std::size_t left_out) noexcept {
+    constexpr std::string_view open = "[", close = " bytes of output left out]\n";
+    char* at = std::copy(open.begin(), open.end(), into);
+    at = std::to_chars(at, into + left_out_note_size - close.size(), left_out).ptr;
+    return static_cast<std::size_t>(std::copy(close.begin(), close.end(), at) - into);
+}
 
 std::string output_tail(std::string_view text, std::size_t limit) {
     return output_tail(text.size(), limit, [text](std::size_t offset, char* into, std::size_t count) {
@@ -96,6 +105,9 @@ bool OutputCapture::start() {
         restore(m_out);
         return false;
     }
+    // With a buffer of its own: glibc ignores a mode change without one once stdout was used.
+    static char line_buffer[BUFSIZ];
+    std::setvbuf(stdout, line_buffer, _IOLBF, sizeof line_buffer);
     return true;
 }
 
@@ -104,15 +116,28 @@ std::string OutputCapture::take(Redirect& r, std::size_t limit) {
     off_t const size = ::lseek(r.file, 0, SEEK_CUR);  // where the writes got to
     if (size <= 0) return {};
     auto text = output_tail(static_cast<std::size_t>(size), limit,
-                            [&r](std::size_t offset, char* into, std::size_t count) -> std::size_t {
-                                for (;;) {
-                                    ssize_t const n = ::pread(r.file, into, count, static_cast<off_t>(offset));
-                                    if (n < 0 && errno == EINTR) continue;
-                                    return n > 0 ? static_cast<std::size_t>(n) : 0;
-                                }
+                            [&r](std::size_t offset, char* into, std::size_t count) {
+                                return read_at(r.file, offset, into, count);
                             });
     rearm(r);
     return text;
+}
+
+std::size_t OutputCapture::peek(int fd, std::size_t limit, char* into) const noexcept {
+    Redirect const& r = fd == 1 ? m_out : m_err;
+    if (r.file < 0 || !written(r)) return 0;
+    off_t const end = ::lseek(r.file, 0, SEEK_CUR);
+    if (end <= 0) return 0;
+    auto const total = static_cast<std::size_t>(end);
+    std::size_t const kept = total > limit ? limit : total;
+    std::size_t const note = kept < total ? write_left_out_note(into, total - kept) : 0;
+    std::size_t done = 0;
+    while (done < kept) {
+        std::size_t const n = read_at(r.file, total - kept + done, into + note + done, kept - done);
+        if (n == 0) break;
+        done += n;
+    }
+    return note + done;
 }
 
 OutputCapture::Output OutputCapture::take(std::size_t limit) {
@@ -124,11 +149,11 @@ OutputCapture::Output OutputCapture::take(std::size_t limit) {
 void OutputCapture::forward(Redirect& r, int to) noexcept {
     off_t const size = ::lseek(r.file, 0, SEEK_CUR);
     char buffer[4096];
-    for (off_t at = 0; at < size;) {
-        ssize_t const n = ::pread(r.file, buffer, sizeof buffer, at);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0 || !write_all(to, buffer, static_cast<std::size_t>(n))) break;
-        at += n;
+    for (off_t at = 0; at < size;) {  // the file is longer (its sentinel page): up to size only
+        std::size_t const n = read_at(r.file, static_cast<std::size_t>(at), buffer,
+                                      std::min(sizeof buffer, static_cast<std::size_t>(size - at)));
+        if (n == 0 || !write_all(to, {buffer, n})) break;
+        at += static_cast<off_t>(n);
     }
 }
 

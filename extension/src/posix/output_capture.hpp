@@ -19,11 +19,16 @@ namespace shardtap {
 // left out. The end, because that is where a failure's cause shows: the last thing written
 // before a failed check or a crash.
 // `read(offset, into, size)` copies up to `size` bytes from `offset` and returns how many.
+constexpr std::size_t left_out_note_size = 64;
+// Writes "[N bytes of output left out]\n" into `into` (left_out_note_size bytes); returns its
+// length. Async-signal-safe.
+std::size_t write_left_out_note(char* into, std::size_t left_out) noexcept;
+
 template <typename Read>
 std::string output_tail(std::size_t total, std::size_t limit, Read&& read) {
     std::size_t const kept = total > limit ? limit : total;
-    std::string text;
-    if (kept < total) text = "[" + std::to_string(total - kept) + " bytes of output left out]\n";
+    std::string text(left_out_note_size, '\0');
+    text.resize(kept < total ? write_left_out_note(&text[0], total - kept) : 0);
     std::size_t const head = text.size();
     text.resize(head + kept);
     std::size_t done = 0;
@@ -49,7 +54,8 @@ public:
     OutputCapture& operator=(OutputCapture const&) = delete;
     ~OutputCapture() { stop(); }
 
-    // false (and nothing changed) when the descriptors cannot be moved.
+    // false (and nothing changed) when the descriptors cannot be moved. Makes stdout line
+    // buffered, as on a terminal: a crash, which cannot flush stdio, loses no whole line.
     bool start();
     bool active() const { return m_out.file >= 0; }
 
@@ -58,6 +64,10 @@ public:
 
     // Everything written since the last call, each stream cut by output_tail.
     Output take(std::size_t limit);
+    // The same for one stream (1 or 2), left in place, copied into `into`, which holds
+    // limit + left_out_note_size bytes; returns the length. Without stdio's buffers: for a
+    // crash handler (async-signal-safe) or another thread.
+    std::size_t peek(int fd, std::size_t limit, char* into) const noexcept;
 
     // Puts fds 1 and 2 back and copies what was captured but not taken to the real stderr.
     // With flush_stdio false it is async-signal-safe, for a crash handler.

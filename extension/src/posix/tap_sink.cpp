@@ -1,5 +1,7 @@
 #include "posix/tap_sink.hpp"
 
+#include "posix/files.hpp"
+
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -70,13 +72,7 @@ void TapSink::emit(char const* data, std::size_t size) noexcept {
         m_stream->flush();
         return;
     }
-    while (size > 0) {
-        ssize_t const n = ::write(m_fd, data, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
+    write_all(m_fd, {data, size});
 }
 
 void TapSink::emit_buffer() noexcept {

@@ -4,6 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
 namespace shardtap {
 namespace {
 
@@ -64,6 +68,22 @@ std::optional<std::string> resolve_durations_out(Environment const& environment,
                             "--shardtap-durations-out");
     if (!out) return std::nullopt;
     return out->value;
+}
+
+std::optional<double> resolve_test_timeout(Environment const& environment,
+                                           SettingArguments const& arguments) {
+    auto const timeout = lookup(environment, "SHARDTAP_TEST_TIMEOUT", arguments.test_timeout,
+                                "--shardtap-test-timeout");
+    if (!timeout) return std::nullopt;
+    std::string const& text = timeout->value;
+    char* end = nullptr;
+    double const seconds = std::strtod(text.c_str(), &end);
+    bool const starts_as_number = (text[0] >= '0' && text[0] <= '9') || text[0] == '.';  // no blanks
+    if (!starts_as_number || end != text.c_str() + text.size() || !(seconds > 0) || !std::isfinite(seconds)) {
+        throw SettingsError(fmt::format("shardtap: {}={} is not a positive number of seconds",
+                                        timeout->source, json_quoted(timeout->value)));
+    }
+    return seconds;
 }
 
 }  // namespace shardtap

@@ -12,11 +12,12 @@
 namespace shardtap {
 
 // Values given on the command line (--shardtap-strategy, --shardtap-durations,
-// --shardtap-durations-out); each wins over its environment variable.
+// --shardtap-durations-out, --shardtap-test-timeout); each wins over its environment variable.
 struct SettingArguments {
     std::optional<std::string> strategy;
     std::optional<std::string> durations;
     std::optional<std::string> durations_out;
+    std::optional<std::string> test_timeout;
 };
 
 struct SplitSettings {
@@ -41,5 +42,10 @@ SplitSettings resolve_split_settings(Environment const& environment,
 // an empty value.
 std::optional<std::string> resolve_durations_out(Environment const& environment,
                                                  SettingArguments const& arguments = {});
+
+// How many seconds one test case may run (SHARDTAP_TEST_TIMEOUT), if limited. Throws
+// SettingsError for a value that is not a positive number of seconds.
+std::optional<double> resolve_test_timeout(Environment const& environment,
+                                           SettingArguments const& arguments = {});
 
 }  // namespace shardtap

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 #include <iterator>
 #include <utility>
@@ -77,6 +78,23 @@ void append_reason(std::string& out, std::string_view reason) {
     append_escaped_text(out, reason.substr(spaces));
 }
 
+// One item of a diagnostics block's failures list.
+void append_failure(BlockWriter& block, TapFailure const& f) {
+    block.text(-4, "kind", f.kind.empty() ? std::string_view("failure") : f.kind);
+    block.text(4, "file", f.file);
+    if (f.line != 0) block.number(4, "line", f.line);
+    block.text(4, "macro", f.macro);
+    block.text(4, "expression", f.expression);
+    block.text(4, "expansion", f.expansion);
+    block.text(4, "message", f.message);
+    block.list(4, "messages", f.messages);
+    block.list(4, "sections", f.sections);
+}
+
+// The most a text takes as a YAML scalar or an escaped TAP reason: 4 characters a byte
+// (\xHH), the quotes, the key.
+constexpr std::size_t escaped_bound(std::size_t bytes) { return 4 * bytes + 32; }
+
 }  // namespace
 
 bool operator==(TapFailure const& a, TapFailure const& b) {
@@ -109,17 +127,7 @@ void append_block(std::string& out, TapDiagnostics const& d, std::optional<doubl
     if (!d.failures.empty()) {
         block.start(0, "failures");
         out += '\n';
-        for (auto const& f : d.failures) {
-            block.text(-4, "kind", f.kind.empty() ? std::string_view("failure") : f.kind);
-            block.text(4, "file", f.file);
-            if (f.line != 0) block.number(4, "line", f.line);
-            block.text(4, "macro", f.macro);
-            block.text(4, "expression", f.expression);
-            block.text(4, "expansion", f.expansion);
-            block.text(4, "message", f.message);
-            block.list(4, "messages", f.messages);
-            block.list(4, "sections", f.sections);
-        }
+        for (auto const& f : d.failures) append_failure(block, f);
     }
     block.text(0, "stdout", d.stdout_text);
     block.text(0, "stderr", d.stderr_text);
@@ -230,6 +238,88 @@ std::string_view TapEncoder::comment(std::string_view text) {
     append_escaped_text(m_out, text);
     m_out += '\n';
     return finish();
+}
+
+void TapCrashLines::reserve(std::size_t output_limit) {
+    m_output_room = 2 * escaped_bound(output_limit);
+    add_failure_room();
+}
+
+void TapCrashLines::prepare(DiagnosticsStyle style, std::size_t number, std::string_view description,
+                            std::string_view class_name, std::string_view tags) {
+    m_style = style;
+    m_in_test = true;
+    m_point.clear();  // each reused: no allocation per test case once they are large enough
+    fmt::format_to(std::back_inserter(m_point), "not ok {}", number);
+    m_description.clear();
+    append_escaped_text(m_description, description);
+    if (!m_description.empty()) m_point.append(" - ").append(m_description);
+    m_point += '\n';
+    m_failures.clear();
+    m_identity_lines.clear();
+    append_tap_identity_lines(m_identity_lines, class_name, tags);
+    add_failure_room();
+}
+
+void TapCrashLines::clear() noexcept { m_in_test = false; }
+
+void TapCrashLines::add_failure(TapFailure const& failure) {
+    BlockWriter block(m_failures, m_style);
+    append_failure(block, failure);
+    add_failure_room();
+}
+
+std::size_t TapCrashLines::fixed_size() const noexcept {
+    return m_point.size() + m_failures.size() + m_identity_lines.size() + m_description.size() +
+           4 * escaped_bound(reason_limit) + 256;
+}
+
+void TapCrashLines::add_failure_room() {
+    std::size_t const needed = fixed_size() + m_output_room;
+    if (m_out.capacity() < needed) m_out.reserve(needed + needed / 2);
+}
+
+std::string_view TapCrashLines::lines(TapCrash const& crash) noexcept {
+    std::string_view const reason = crash.reason.substr(0, reason_limit);
+    m_out.clear();
+    if (m_in_test) {
+        m_out += m_point;
+        BlockWriter block(m_out, m_style);
+        block.line("---");
+        if (crash.duration_ms >= 0) {
+            block.start(0, "duration_ms");
+            char digits[64] = {' '};
+            auto const end = std::to_chars(digits + 1, digits + sizeof digits, crash.duration_ms,
+                                           std::chars_format::fixed, 3).ptr;
+            m_out.append(digits, static_cast<std::size_t>(end - digits)) += '\n';
+        }
+        block.text(0, "message", reason);
+        if (!m_failures.empty() || crash.fatal_failure) {
+            block.start(0, "failures");
+            m_out += '\n';
+            m_out += m_failures;
+            if (crash.fatal_failure) {
+                block.text(-4, "kind", "fatal");
+                block.text(4, "message", reason);
+            }
+        }
+        // Within the room reserved, or not at all: lines() never allocates.
+        std::size_t const room = m_out.capacity() - fixed_size();
+        std::size_t used = 0;
+        for (auto [key, text] : {std::pair<std::string_view, std::string_view>{"stdout", crash.stdout_text},
+                                 {"stderr", crash.stderr_text}}) {
+            if (used + escaped_bound(text.size()) > room) continue;
+            used += escaped_bound(text.size());
+            block.text(0, key, text);
+        }
+        block.line("...");
+        m_out += m_identity_lines;
+    }
+    m_out += "Bail out!";
+    if (!reason.empty()) append_reason(m_out, reason);
+    if (m_in_test && crash.name_in_bail_out) m_out.append(" during test case: ").append(m_description);
+    m_out += '\n';
+    return m_out;
 }
 
 }  // namespace shardtap

@@ -95,6 +95,60 @@ private:
     std::optional<std::size_t> m_planned;
 };
 
+// What a crash, or a timeout, says about the test case in progress.
+struct TapCrash {
+    std::string_view reason;  // the diagnostics' message, and Bail out!'s reason
+    // The reason also as a failure of kind "fatal" after the test case's own failures: Catch2
+    // reported the crash as a failed assertion of the test body.
+    bool fatal_failure = false;
+    // Bail out!'s reason ends with " during test case: NAME".
+    bool name_in_bail_out = true;
+    double duration_ms = -1;  // negative: unknown
+    std::string_view stdout_text;  // the test's output so far
+    std::string_view stderr_text;
+};
+
+// The lines that end a stream cut short by a crash or a timeout: the test case in progress gets
+// its `not ok` point (diagnostics block and identity lines as TapEncoder::point writes them), then
+// `Bail out!`. Prepared while allocating is safe (prepare() at each test case's start, add_failure()
+// as failures come); lines() then allocates nothing, takes no lock and calls nothing but this
+// code: fit for a signal handler.
+//
+//     crash.reserve(64 * 1024);                       // once, before the run
+//     crash.prepare(DiagnosticsStyle::yaml, 3, "divides", "", "");
+//     write_all(fd, crash.lines({"SIGSEGV - Segmentation violation signal", true}));
+class TapCrashLines {
+public:
+    static constexpr std::size_t reason_limit = 1024;  // bytes of a reason kept
+
+    // Room for lines() with up to `output_limit` bytes of each output stream.
+    void reserve(std::size_t output_limit);
+    // The test case whose point a crash writes: the next point, `number`. Allocates.
+    void prepare(DiagnosticsStyle style, std::size_t number, std::string_view description,
+                 std::string_view class_name, std::string_view tags);
+    // No test case in progress: a crash writes only Bail out!.
+    void clear() noexcept;
+    // One more failure of the test case in progress. Allocates.
+    void add_failure(TapFailure const& failure);
+
+    // What to write, valid until the next call. Output that would not fit in the room reserved
+    // is left out rather than allocated for.
+    std::string_view lines(TapCrash const& crash) noexcept;
+
+private:
+    std::size_t fixed_size() const noexcept;  // the most lines() writes besides the output
+    void add_failure_room();
+
+    DiagnosticsStyle m_style = DiagnosticsStyle::yaml;
+    bool m_in_test = false;
+    std::string m_point;        // "not ok N - description\n"
+    std::string m_description;  // escaped, for Bail out!
+    std::string m_failures;     // the failures' lines so far
+    std::string m_identity_lines;  // class and tags
+    std::string m_out;          // capacity reserved; never grows in lines()
+    std::size_t m_output_room = 0;
+};
+
 // A test case's class and tags, on comment lines right after its test point and diagnostics
 // block, each only when not empty:
 //
