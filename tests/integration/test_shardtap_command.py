@@ -174,7 +174,7 @@ class BadInputTest(Work):
             with self.subTest(value=value):
                 result = shardtap("run", "-n", value, "--", SLOW_TESTS)
                 self.assertEqual(result.returncode, 64)
-                self.assertIn(f"-n must be a whole number from 1 to 1024, not '{value}'", result.stderr)
+                self.assertIn(f"-n must be a whole number from 1 to 1024, not \"{value}\"", result.stderr)
 
     def test_missing_or_non_executable_command(self):
         text_file = self.path("not-executable")

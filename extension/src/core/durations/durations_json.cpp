@@ -1,6 +1,6 @@
 #include "core/durations/durations.hpp"
 
-#include "core/durations/json_quoted.hpp"
+#include "core/text/quoted.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -17,7 +17,7 @@ std::string shown(Json const& value) {
 }
 
 [[noreturn]] void fail(std::string_view source, std::string const& problem) {
-    throw DurationsError(fmt::format("shardtap: durations file {}: {}", json_quoted(source), problem));
+    throw DurationsError(fmt::format("shardtap: durations file {}: {}", in_quotes(source), problem));
 }
 
 // nlohmann's messages start with "[json.exception.parse_error.101] ": not for users.
@@ -63,16 +63,16 @@ Durations parse_durations(std::string_view text, std::string_view source) {
     for (auto const& [name, value] : entries->items()) {
         if (!value.is_number()) {
             fail(source, fmt::format("the duration of {} is {}, expected a number of seconds",
-                                     json_quoted(name), shown(value)));
+                                     in_quotes(name), shown(value)));
         }
         auto const seconds = value.get<double>();
         if (!(seconds >= 0)) {
-            fail(source, fmt::format("the duration of {} is negative: {}", json_quoted(name),
+            fail(source, fmt::format("the duration of {} is negative: {}", in_quotes(name),
                                      shown(value)));
         }
         if (seconds > max_recorded_seconds) {
             fail(source, fmt::format("the duration of {} is {}, more than the largest allowed, "
-                                     "{} seconds", json_quoted(name), shown(value),
+                                     "{} seconds", in_quotes(name), shown(value),
                                      max_recorded_seconds));
         }
         durations.emplace(name, seconds);

@@ -1,6 +1,6 @@
 #include "core/split/settings.hpp"
 
-#include "core/durations/json_quoted.hpp"
+#include "core/text/quoted.hpp"
 
 #include <fmt/format.h>
 
@@ -46,7 +46,7 @@ SplitSettings resolve_split_settings(Environment const& environment,
     if (!named) {
         throw SettingsError(fmt::format(
             "shardtap: unknown strategy {}={}; expected {} or {}", strategy->source,
-            json_quoted(strategy->value), to_string(Strategy::round_robin), to_string(Strategy::duration)));
+            in_quotes(strategy->value), to_string(Strategy::round_robin), to_string(Strategy::duration)));
     }
     if (*named == Strategy::duration && !durations) {
         throw SettingsError(fmt::format(
