@@ -14,6 +14,9 @@ std::string in_quotes(std::string_view value) {
         if (c == '"' || c == '\\') {
             out += '\\';
             out += value[i++];
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";
+            ++i;
         } else if (c < 0x20 || c == 0x7f || character.length == 0) {
             out += fmt::format("\\x{:02x}", c);
             ++i;
