@@ -6,9 +6,11 @@ import pty
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 import xml.etree.ElementTree as ElementTree
 
@@ -58,7 +60,7 @@ class RunTest(Work):
                                                      "--tap", self.path("merged.tap")))
         self.assertEqual(result.returncode, 0, result.stderr)
         files = sorted(os.listdir(self.path("out")))
-        self.assertEqual(files, [f"node-{i:02}.{ext}" for i in range(12) for ext in ("log", "tap")])
+        self.assertEqual(files, [f"node-{i:02}.{ext}" for i in range(12) for ext in ("log", "tap", "tmp")])
         self.assertIn("shardtap: 12 nodes, 20 test cases: 20 passed, 0 failed, 0 skipped", result.stdout)
         self.assertRegex(result.stdout, r"wall time [\d.]+ s for [\d.]+ s of node time")
         rows = [line.split() for line in result.stdout.splitlines() if re.match(r"^\s+\d+\s+\d", line)]
@@ -169,13 +171,180 @@ class RunTest(Work):
         self.assertIn("8/8 tests finished", text)
 
 
+def session_processes(session):
+    """The pids of the processes still alive in `session` (a process started with
+    start_new_session=True: its pid), read from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as file:
+                fields = file.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        # After the name: state, ppid, pgrp, session. A zombie has ended: one left by a node's
+        # child that was killed waits for whatever reaps orphans here (pid 1 may be slow to).
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(entry))
+    return found
+
+
+def wait_until(condition, seconds, what):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"after {seconds} s still not: {what}")
+        time.sleep(0.05)
+
+
+class StopTest(Work):
+    """A `shardtap run` told to stop: its nodes get the signal, what they wrote is merged, it
+    exits 128 + the signal number, and no process of it is left."""
+
+    def start(self, command, nodes=3, env=None):
+        process = subprocess.Popen(
+            [SHARDTAP, "run", "-n", str(nodes), "--out", self.path("out"), "--", *command],
+            env=clean_environment(**(env or {})), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, start_new_session=True)
+        self.addCleanup(lambda: process.poll() is None and process.kill())
+        return process
+
+    def start_slow_run(self):
+        """Three nodes of eight test cases that take 5 s each; returns once every node runs a
+        test case (its plan is out) and every node is a process of the run."""
+        process = self.start([OUTCOMES, "-r", "tap-stream"], env={"FIXTURE_SLEEP": "5"})
+
+        def planned(i):
+            try:
+                with open(self.path("out", f"node-{i}.tap"), "rb") as file:
+                    return b"\n1.." in file.read()
+            except FileNotFoundError:
+                return False
+        wait_until(lambda: all(planned(i) for i in range(3)), 60, "every node wrote its plan")
+        time.sleep(0.2)  # the plan is written as the run starts: let the first test case begin
+        self.assertGreaterEqual(len(session_processes(process.pid)), 4, "shardtap and its 3 nodes")
+        return process
+
+    def check_stopped(self, signal_number, name):
+        process = self.start_slow_run()
+        os.kill(process.pid, signal_number)
+        stdout, stderr = process.communicate(timeout=60)
+        self.assertEqual(process.returncode, 128 + signal_number, stderr)
+        self.assertEqual(session_processes(process.pid), [], "processes of the run are left")
+        self.assertIn(f"shardtap: {name}: passed on to 3 nodes still running", stderr)
+        self.assertIn("shardtap: 3 nodes, ", stdout)  # the merge's summary
+        for i in range(3):
+            self.assertRegex(stderr, rf"node {i} \(.*node-{i}\.tap\) was cut short after \d+ test points?: "
+                                     rf"shardtap run stopped it with signal {signal_number}")
+        # What each node wrote before it stopped is intact TAP (a bail-out, not a pass).
+        for i in range(3):
+            names, status = tap_points(self.path("out", f"node-{i}.tap"))
+            self.assertNotEqual(status, 0)
+
+    def test_sigterm_stops_the_nodes_and_merges_them_as_cut_short(self):
+        self.check_stopped(signal.SIGTERM, "SIGTERM")
+
+    def test_sigint_stops_the_nodes_and_merges_them_as_cut_short(self):
+        self.check_stopped(signal.SIGINT, "SIGINT")
+
+    def test_a_second_signal_kills_nodes_that_ignore_the_first(self):
+        script = self.path("stubborn.sh")
+        with open(script, "w") as file:
+            file.write("#!/bin/sh\ntrap '' TERM\necho started >&2\nsleep 60\n")
+        os.chmod(script, 0o755)
+        process = self.start([script])
+        logs = [self.path("out", f"node-{i}.log") for i in range(3)]
+        wait_until(lambda: all(os.path.exists(l) and os.path.getsize(l) > 0 for l in logs), 30, "nodes started")
+        os.kill(process.pid, signal.SIGTERM)
+        time.sleep(1)
+        self.assertIsNone(process.poll(), "shardtap ended while its nodes ignored SIGTERM")
+        self.assertGreaterEqual(len(session_processes(process.pid)), 4)
+        os.kill(process.pid, signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=30)
+        self.assertEqual(process.returncode, 143, stderr)
+        self.assertEqual(session_processes(process.pid), [])
+        self.assertIn("shardtap: SIGTERM again: killed 3 nodes", stderr)
+
+    def test_a_failed_write_stops_every_node(self):
+        # shardtap's stderr is a pipe nobody reads: its first line fails (EPIPE, not a SIGPIPE
+        # that would end it on the spot) and the nodes must not outlive it.
+        reader, writer = os.pipe()
+        os.close(reader)
+        process = subprocess.Popen(
+            [SHARDTAP, "run", "-n", "3", "--out", self.path("out"), "--", OUTCOMES, "-r", "tap-stream"],
+            env=clean_environment(FIXTURE_SLEEP="5"), stdout=subprocess.DEVNULL, stderr=writer,
+            start_new_session=True)
+        os.close(writer)
+        self.assertEqual(process.wait(timeout=30), 70)
+        self.assertEqual(session_processes(process.pid), [])
+        self.assertTrue(os.path.exists(self.path("out", "node-0.tap")), "the nodes had started")
+
+
+class TmpdirTest(Work):
+    """Each local node gets a TMPDIR of its own, DIR/node-i.tmp."""
+
+    def run_logging(self, *options):
+        log = self.path("tmpdirs.log")
+        result = shardtap("run", "-n", "3", *options, "--", OUTCOMES, "-r", "tap-stream",
+                          env={"FIXTURE_TMPDIR_LOG": log, "TMPDIR": self.work})
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)  # each existed
+        with open(log) as file:
+            seen = {tuple(line.split(" ", 1)) for line in file.read().splitlines()}
+        directory = re.search(r"streams in (.*)$", result.stderr, re.M).group(1)
+        return seen, directory
+
+    def test_distinct_and_kept_with_out(self):
+        seen, directory = self.run_logging("--out", self.path("out"))
+        self.assertEqual(directory, self.path("out"))
+        self.assertEqual(seen, {(str(i), self.path("out", f"node-{i}.tmp")) for i in range(3)})
+        for i in range(3):
+            self.assertTrue(os.path.isdir(self.path("out", f"node-{i}.tmp")))
+
+    def test_removed_afterwards_without_out(self):
+        seen, directory = self.run_logging()
+        self.assertEqual(os.path.dirname(directory), self.work)  # a new directory under $TMPDIR
+        self.assertEqual(seen, {(str(i), os.path.join(directory, f"node-{i}.tmp")) for i in range(3)})
+        self.assertEqual(sorted(os.listdir(directory)),
+                         sorted(f"node-{i}.{ext}" for i in range(3) for ext in ("log", "tap")))
+
+    def test_a_stale_tmpdir_in_out_is_emptied(self):
+        os.makedirs(self.path("out", "node-1.tmp"))
+        open(self.path("out", "node-1.tmp", "left-over"), "w").close()
+        self.run_logging("--out", self.path("out"))
+        self.assertEqual(os.listdir(self.path("out", "node-1.tmp")), [])
+
+
+class TimeoutOptionTest(Work):
+    def test_every_node_gets_the_timeout(self):
+        script = self.path("env.sh")
+        with open(script, "w") as file:
+            file.write("#!/bin/sh\necho \"timeout=$SHARDTAP_TEST_TIMEOUT\" >&2\n")
+        os.chmod(script, 0o755)
+        shardtap("run", "-n", "2", "--timeout", "2.5", "--out", self.path("out"), "--", script,
+                 env={"SHARDTAP_TEST_TIMEOUT": "99"})
+        for i in range(2):
+            with open(self.path("out", f"node-{i}.log")) as log:
+                self.assertEqual(log.read(), "timeout=2.5\n")
+
+    def test_a_bad_timeout_is_a_usage_error(self):
+        for value in ("0", "-1", "soon", "", "1e3", "1000001"):
+            with self.subTest(value=value):
+                result = shardtap("run", "-n", "2", "--timeout", value, "--out", self.path("out"), "--", SUITE)
+                self.assertEqual(result.returncode, 64)
+                self.assertEqual(result.stderr.splitlines()[0],
+                                 "shardtap: run: --timeout must be a number of seconds above 0 and up to "
+                                 f"1000000, such as 90 or 2.5, not \"{value}\"")
+                self.assertFalse(os.path.exists(self.path("out")))
+
+
 class BadInputTest(Work):
     def test_node_count_outside_1_to_1024(self):
         for value in ("0", "1025", "-3", "twelve", ""):
             with self.subTest(value=value):
                 result = shardtap("run", "-n", value, "--", SLOW_TESTS)
                 self.assertEqual(result.returncode, 64)
-                self.assertIn(f"-n must be a whole number from 1 to 1024, not '{value}'", result.stderr)
+                self.assertIn(f"-n must be a whole number from 1 to 1024, not \"{value}\"", result.stderr)
 
     def test_missing_or_non_executable_command(self):
         text_file = self.path("not-executable")

@@ -34,8 +34,20 @@ TEST_CASE("run: nodes, output directory, outputs and the command after --") {
 TEST_CASE("run: a node count outside 1..1024 is a usage error") {
     for (auto const* bad : {"0", "1025", "-1", "abc", "", "12x", " 3", "99999999999999999999999"}) {
         CHECK_THAT(usage_error({"run", "-n", bad, "--", "x"}),
-                   ContainsSubstring("-n must be a whole number from 1 to 1024, not '" + std::string(bad) + "'"));
+                   ContainsSubstring("-n must be a whole number from 1 to 1024, not \"" + std::string(bad) + "\""));
     }
+}
+
+TEST_CASE("run: --timeout takes a positive number of seconds") {
+    CHECK(std::get<RunOptions>(parse_arguments({"run", "-n", "2", "--timeout", "90", "--", "x"})).test_timeout == 90.0);
+    CHECK(std::get<RunOptions>(parse_arguments({"run", "-n", "2", "--timeout=2.5", "--", "x"})).test_timeout == 2.5);
+    CHECK_FALSE(std::get<RunOptions>(parse_arguments({"run", "-n", "2", "--", "x"})).test_timeout);
+    for (auto const* bad : {"0", "0.0", "-1", "abc", "", "1e3", "1.", ".5", " 3", "2s", "1000001", "inf", "nan"}) {
+        CHECK_THAT(usage_error({"run", "-n", "2", "--timeout", bad, "--", "x"}),
+                   ContainsSubstring("--timeout must be a number of seconds above 0 and up to 1000000, "
+                                     "such as 90 or 2.5, not \"" + std::string(bad) + "\""));
+    }
+    CHECK_THAT(usage_error({"run", "-n", "2", "--timeout"}), ContainsSubstring("--timeout needs a value"));
 }
 
 TEST_CASE("run: what is missing or unknown is named") {

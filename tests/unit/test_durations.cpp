@@ -170,7 +170,7 @@ TEST_CASE("errors stay on one line whatever the names hold") {
     } catch (DurationsError const& error) {
         std::string const message = error.what();
         CHECK(message.find('\n') == std::string::npos);
-        CHECK_THAT(message, ContainsSubstring("\"line\\nbreak\\u0007\""));
+        CHECK_THAT(message, ContainsSubstring("\"line\\nbreak\\x07\""));
         CHECK_THAT(message, ContainsSubstring("\"dir\\nwith newline/d.json\""));
     }
 }

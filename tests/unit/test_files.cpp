@@ -25,7 +25,7 @@ TEST_CASE("read_file gives every byte, from an offset on") {
 
 TEST_CASE("a file that cannot be read: its path and the system's reason") {
     CHECK_THROWS_WITH(read_file("/nonexistent/node-3.tap"),
-                      "cannot read '/nonexistent/node-3.tap': No such file or directory");
+                      R"(cannot read "/nonexistent/node-3.tap": No such file or directory)");
     TemporaryDirectory directory;
     try {
         read_file(directory.path().string());

@@ -1,6 +1,9 @@
 #include "merge.hpp"
 #include "node_streams.hpp"
 
+#include "core/tap/tap_text.hpp"
+#include "core/tap/tap_timeout.hpp"
+
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
@@ -236,5 +239,59 @@ TEST_CASE("how a node's process ended is checked against its stream") {
         auto merge = verify_merge(streams);
         CHECK(merge.problems.empty());
         CHECK(merge.failed == 1);
+    }
+}
+
+TEST_CASE("a node whose test case timed out: the merge names the test case") {
+    auto streams = split(names(6), 3);
+    Node node{1, 3, {{"test 1"}, {"test 4"}}};
+    auto text = tap_text(node);
+    // As a node writes it: the timed-out test case not ok, then the Bail out! naming it.
+    text = text.substr(0, text.find("ok 2")) + "not ok 2 - a name # with a hash\n" +
+           "Bail out! " + shardtap::escape_text(shardtap::tap_timeout_reason({"a name # with a hash", 1.5})) + "\n";
+    streams[1] = shardtap::tools::read_node_stream("node-1.tap", text);
+    streams[1].exit = NodeExit{124, 0};
+    auto merge = verify_merge(streams);
+    CHECK(kinds(merge) == std::vector{Problem::Kind::timed_out});
+    CHECK(messages(merge) ==
+          "node 1 (node-1.tap): test case \"a name # with a hash\" timed out after 1.5 s "
+          "(SHARDTAP_TEST_TIMEOUT), after 2 test points\n");
+}
+
+TEST_CASE("a Bail out! that only looks like a timeout is a plain bail-out") {
+    for (auto const* reason : {"test case x timed out after s", "test case x timed out after 0 s",
+                               "test case x timed out after 1e3 s", "test case x timed out after 2 seconds",
+                               "a test case x timed out after 1 s"}) {
+        CAPTURE(reason);
+        CHECK_FALSE(shardtap::read_tap_timeout_reason(reason));
+    }
+    auto const odd = shardtap::read_tap_timeout_reason("test case a timed out after 1 s timed out after 2 s");
+    REQUIRE(odd);
+    CHECK(odd->test_case == "a timed out after 1 s");
+    CHECK(odd->seconds == 2.0);
+    CHECK(shardtap::tap_timeout_reason({"t", 2.0}) == "test case t timed out after 2 s");
+    CHECK(shardtap::tap_timeout_reason({"t", 0.25}) == "test case t timed out after 0.25 s");
+}
+
+TEST_CASE("nodes that shardtap run stopped are cut short, once each") {
+    auto streams = split(names(6), 3);
+    SECTION("stopped mid-stream, and bailed out when Catch2 caught the signal") {
+        auto text = tap_text(Node{1, 3, {{"test 1"}, {"test 4"}}});
+        text = text.substr(0, text.find("ok 2")) + "not ok 2 - test 4\nBail out! SIGTERM - Termination request signal\n";
+        streams[1] = shardtap::tools::read_node_stream("node-1.tap", text);
+        streams[1].exit = NodeExit{143, 15, 15};
+        auto const cut = tap_text(Node{2, 3, {{"test 2"}, {"test 5"}}});
+        streams[2] = shardtap::tools::read_node_stream("node-2.tap", cut.substr(0, cut.find("ok 1")));
+        streams[2].exit = NodeExit{143, 15, 15};
+        auto merge = verify_merge(streams);
+        CHECK(kinds(merge) == std::vector{Problem::Kind::cut_short, Problem::Kind::cut_short});
+        CHECK(messages(merge) ==
+              "node 1 (node-1.tap) was cut short after 2 test points: shardtap run stopped it with signal 15 "
+              "(it wrote Bail out! SIGTERM - Termination request signal)\n"
+              "node 2 (node-2.tap) was cut short after 0 test points: shardtap run stopped it with signal 15\n");
+    }
+    SECTION("a node that had finished when the signal came is whole") {
+        streams[0].exit = NodeExit{0, 0, 2};
+        CHECK(verify_merge(streams).problems.empty());
     }
 }

@@ -7,6 +7,7 @@
 #include <catch2/generators/catch_generators.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
+#include <optional>
 #include <random>
 #include <string>
 
@@ -260,6 +261,30 @@ TEST_CASE("a read error keeps what was read before it") {
         CHECK(error.partial().points.size() == 2);
         CHECK(error.partial().points[1].description == "b");
     }
+}
+
+namespace {
+std::optional<TapReadError::Kind> kind_of_error(std::string const& text) {
+    try {
+        read_tap(text);
+    } catch (TapReadError const& error) {
+        return error.kind();
+    }
+    return std::nullopt;
+}
+}  // namespace
+
+TEST_CASE("a read error says whether the stream is malformed or stops too early") {
+    using Kind = TapReadError::Kind;
+    CHECK(kind_of_error("") == Kind::truncated);
+    CHECK(kind_of_error("TAP version 14\n1..3\nok 1 - a\n") == Kind::truncated);
+    CHECK(kind_of_error("TAP version 14\nok 1 - a\n") == Kind::truncated);  // no plan yet
+    CHECK(kind_of_error("1..1\nnot ok 1 - a\n  ---\n  message: \"m\"\n") == Kind::truncated);
+    CHECK(kind_of_error("1..1\nokay\n") == Kind::malformed);
+    CHECK(kind_of_error("1..1\nok 2 - a\n") == Kind::malformed);
+    CHECK(kind_of_error("1..1\nok 1 - a\nok 2 - b\n") == Kind::malformed);  // beyond the plan
+    CHECK(kind_of_error("1..1\nnot ok 1 - a\n  ---\nok 2\n") == Kind::malformed);
+    CHECK_FALSE(kind_of_error("1..2\nok 1 - a\nBail out! stop\n"));
 }
 
 TEST_CASE("a stream read while it is written: piece by piece, stopping where read_tap would") {

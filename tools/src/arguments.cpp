@@ -1,8 +1,9 @@
 #include "arguments.hpp"
 
-#include <fmt/format.h>
+#include "core/text/numbers.hpp"
+#include "core/text/quoted.hpp"
 
-#include <charconv>
+#include <fmt/format.h>
 
 namespace shardtap::tools {
 namespace {
@@ -29,14 +30,21 @@ std::optional<std::string> option_value(std::vector<std::string> const& argument
 
 // A node count from 1 to max_nodes; `what` names the option in the error.
 std::size_t count_of(char const* what, std::string const& text) {
-    std::size_t value = 0;
-    auto const* end = text.data() + text.size();
-    auto const [stop, error] = std::from_chars(text.data(), end, value);
-    if (text.empty() || error != std::errc() || stop != end || value < 1 || value > max_nodes) {
-        throw UsageError(fmt::format(
-            "{} must be a whole number from 1 to {}, not '{}'", what, max_nodes, text));
+    auto const number = read_whole_number(text, max_nodes);
+    if (number.problem || number.value < 1) {
+        throw UsageError(fmt::format("{} must be a whole number from 1 to {}, not {}", what, max_nodes,
+                                     in_quotes(text)));
     }
-    return value;
+    return number.value;
+}
+
+double timeout_seconds(std::string const& text) {
+    auto const seconds = read_seconds(text, max_timeout_seconds);
+    if (seconds.problem || seconds.value <= 0) {
+        throw UsageError(fmt::format("run: --timeout must be a number of seconds above 0 and up to {}, "
+                                     "such as 90 or 2.5, not {}", max_timeout_seconds, in_quotes(text)));
+    }
+    return seconds.value;
 }
 
 bool output_option(std::vector<std::string> const& arguments, std::size_t& i,
@@ -81,6 +89,8 @@ RunOptions parse_run(std::vector<std::string> const& arguments) {
         if (auto nodes = option_value(arguments, i, "run", {"-n", "--nodes"})) {
             options.nodes = count_of("run: -n", *nodes);
             nodes_given = true;
+        } else if (auto timeout = option_value(arguments, i, "run", {"--timeout"})) {
+            options.test_timeout = timeout_seconds(*timeout);
         } else if (auto out = option_value(arguments, i, "run", {"--out"})) {
             if (out->empty()) throw UsageError("run: --out needs a directory");
             options.out_dir = *out;
@@ -125,14 +135,12 @@ MergeOptions parse_merge(std::vector<std::string> const& arguments) {
 }
 
 double node_overhead(std::string const& text) {
-    double value = -1;
-    auto const* end = text.data() + text.size();
-    auto const [stop, error] = std::from_chars(text.data(), end, value, std::chars_format::fixed);
-    if (text.empty() || error != std::errc() || stop != end || !(value >= 0) || value > 1e6) {
+    auto const seconds = read_seconds(text, 1e6);
+    if (seconds.problem) {
         throw UsageError(fmt::format(
-            "plan: --node-overhead must be a number of seconds from 0 to 1000000, not '{}'", text));
+            "plan: --node-overhead must be a number of seconds from 0 to 1000000, not {}", in_quotes(text)));
     }
-    return value;
+    return seconds.value;
 }
 
 PlanOptions parse_plan(std::vector<std::string> const& arguments) {
@@ -179,7 +187,7 @@ Request parse_arguments(std::vector<std::string> const& arguments) {
 std::string usage_text(std::string const& topic) {
     std::string const run =
         "shardtap run -n N [--out DIR] [--tap FILE] [--junit FILE] [--durations FILE]\n"
-        "             -- CMD [ARGS...]\n"
+        "             [--timeout SECONDS] -- CMD [ARGS...]\n"
         "  Starts N nodes of CMD at once, node i with SHARDTAP_NODE_TOTAL=N and\n"
         "  SHARDTAP_NODE_INDEX=i (and CI_NODE_TOTAL/CI_NODE_INDEX, as Heroku CI sets them).\n"
         "  CMD chooses its own reporter and must write TAP on stdout, e.g. a Catch2 binary\n"
@@ -189,7 +197,11 @@ std::string usage_text(std::string const& topic) {
         "  files are merged and verified as by shardtap merge. With --durations, every node\n"
         "  records its durations (SHARDTAP_DURATIONS_OUT=DIR/node-i.durations.json) and FILE\n"
         "  is updated with them: give it back as SHARDTAP_DURATIONS to balance the next run.\n"
-        "  --failed FILE writes the test cases that failed as a Catch2 input file, as merge.\n";
+        "  --failed FILE writes the test cases that failed as a Catch2 input file, as merge.\n"
+        "  Each node gets its own TMPDIR, DIR/node-i.tmp (removed afterwards unless --out).\n"
+        "  --timeout: a test case running longer fails its node (SHARDTAP_TEST_TIMEOUT).\n"
+        "  SIGINT, SIGTERM or SIGHUP: passed on to the nodes, their streams merged, exit\n"
+        "  128 + the signal's number.\n";
     std::string const merge =
         "shardtap merge [--tap FILE] [--junit FILE]\n"
         "               [--durations FILE [--node-durations NODE.json]...] NODE.tap...\n"
@@ -218,8 +230,9 @@ std::string usage_text(std::string const& topic) {
         "Exit status: 0 all passed and verified; 1 some test failed; 2 the nodes' results\n"
         "do not add up (a node missing, crashed, bailed out or cut short, a test run twice,\n"
         "nodes that disagree); 64 bad arguments; 65 a file that is not TAP or not a\n"
-        "durations file (malformed); 66 a file cannot be read; 73 an output cannot be written;\n"
-        "126 CMD cannot be executed; 127 CMD not found.\n";
+        "durations file (malformed); 66 a file cannot be read; 70 run stopped by an error;\n"
+        "73 an output cannot be written; 126 CMD cannot be executed; 127 CMD not found;\n"
+        "128 + N run stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129).\n";
     if (topic == "run") return run + "\n" + statuses;
     if (topic == "merge") return merge + "\n" + statuses;
     if (topic == "plan") return plan + "\n" + statuses;

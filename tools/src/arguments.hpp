@@ -28,6 +28,7 @@ struct OutputOptions {
 struct RunOptions {
     std::size_t nodes = 0;                // -n N, 1..1024
     std::optional<std::string> out_dir;   // --out DIR; default: a new temporary directory
+    std::optional<double> test_timeout;   // --timeout SECONDS: SHARDTAP_TEST_TIMEOUT of every node
     std::vector<std::string> command;     // after --: the program and its arguments
     OutputOptions outputs;
 };
@@ -53,6 +54,7 @@ struct VersionRequest {};
 using Request = std::variant<HelpRequest, VersionRequest, RunOptions, MergeOptions, PlanOptions>;
 
 constexpr std::size_t max_nodes = 1024;
+constexpr double max_timeout_seconds = 1e6;
 
 // A command line that asks for nothing sensible; what() is one line saying what is wrong.
 class UsageError : public std::runtime_error {

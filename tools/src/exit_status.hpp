@@ -12,6 +12,7 @@ enum ExitStatus : int {
     exit_usage = 64,          // bad arguments: unknown option, -n outside 1..1024, no command
     exit_bad_input = 65,      // merge: a file that is not TAP (a stream cut short is 2)
     exit_no_input = 66,       // merge: a file that cannot be read
+    exit_software = 70,       // run: an unexpected error (every node was stopped first)
     exit_cannot_create = 73,  // an output file or directory cannot be written
     exit_not_executable = 126,  // run: the command exists but cannot be executed
     exit_not_found = 127,       // run: no such command

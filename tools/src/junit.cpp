@@ -1,5 +1,7 @@
 #include "merged_outputs.hpp"
 
+#include "tally.hpp"
+
 #include "core/tap/tap_text.hpp"
 
 #include <fmt/format.h>
@@ -77,15 +79,12 @@ std::string junit_xml(std::vector<NodeStream> const& nodes, MergeResult const& m
         merge.skipped + merge.todo, merge.sum_of_seconds);
     for (auto const* node : in_node_order(nodes)) {
         auto const& header = node->stream.header;
-        std::size_t failed = 0, skipped = 0;
-        for (auto const& point : node->stream.points) {
-            if (point.failed()) ++failed;
-            if (point.directive != TapDirective::none) ++skipped;
-        }
+        auto const counts = tally(node->stream.points);
         auto const name = header.node_index ? fmt::format("node {}", *header.node_index) : node->source;
         out += fmt::format(
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{:.3f}\">\n",
-            xml(name), node->stream.points.size(), failed, skipped, header.elapsed_seconds.value_or(0));
+            xml(name), counts.tests, counts.failed, counts.skipped + counts.todo,
+            header.elapsed_seconds.value_or(0));
         out += "    <properties>\n";
         out += fmt::format("      <property name=\"stream\" value=\"{}\"/>\n", xml(node->source));
         if (!header.fingerprint.empty()) {

@@ -1,6 +1,8 @@
 #include "merge.hpp"
 
 #include "core/identity/test_identity.hpp"
+#include "core/tap/tap_timeout.hpp"
+#include "core/text/quoted.hpp"
 
 #include <fmt/format.h>
 
@@ -24,18 +26,7 @@ NodeSummary summarise(NodeStream const& node) {
     summary.index = node.stream.header.node_index;
     summary.seconds = node.stream.header.elapsed_seconds;
     if (node.stream.plan) summary.planned = node.stream.plan->count;
-    for (auto const& point : node.stream.points) {
-        ++summary.tests;
-        if (point.directive == TapDirective::skip) {
-            ++summary.skipped;
-        } else if (point.directive == TapDirective::todo) {
-            ++summary.todo;
-        } else if (point.ok) {
-            ++summary.passed;
-        } else {
-            ++summary.failed;
-        }
-    }
+    static_cast<Tally&>(summary) = tally(node.stream.points);
     return summary;
 }
 
@@ -71,6 +62,7 @@ private:
 
     void check_stream(NodeStream const& node) {
         auto const label = node_label(node);
+        if (node.exit && node.exit->stopped_with != 0) return check_stopped(node, label);
         switch (node.state) {
             case StreamState::malformed:
                 problem(Problem::Kind::malformed, fmt::format("{} is not a TAP stream: {}", label, node.problem));
@@ -82,12 +74,33 @@ private:
                 break;
             case StreamState::read: break;
         }
-        if (node.stream.bail_out) {
-            problem(Problem::Kind::bailed_out,
-                    fmt::format("{} bailed out after {}: {}", label,
-                                points(node.stream.points.size()), node.stream.bail_out->reason));
-        }
+        if (node.stream.bail_out) check_bail_out(node, label);
         if (node.exit) check_exit(node, label);
+    }
+
+    void check_bail_out(NodeStream const& node, std::string const& label) {
+        auto const& reason = node.stream.bail_out->reason;
+        if (auto timeout = read_tap_timeout_reason(reason)) {
+            problem(Problem::Kind::timed_out,
+                    fmt::format("{}: test case {} timed out after {} s (SHARDTAP_TEST_TIMEOUT), "
+                                "after {}", label, in_quotes(timeout->test_case), timeout->seconds,
+                                points(node.stream.points.size())));
+            return;
+        }
+        problem(Problem::Kind::bailed_out,
+                fmt::format("{} bailed out after {}: {}", label, points(node.stream.points.size()), reason));
+    }
+
+    // A node that `shardtap run` stopped: one problem that says so, unless it had finished.
+    void check_stopped(NodeStream const& node, std::string const& label) {
+        auto const& exit = *node.exit;
+        bool const whole = node.state == StreamState::read && !node.stream.bail_out;
+        if (whole && exit.signal == 0 && (exit.status == 0 || exit.status == 4)) return;
+        std::string said;
+        if (node.stream.bail_out) said = fmt::format(" (it wrote Bail out! {})", node.stream.bail_out->reason);
+        problem(Problem::Kind::cut_short,
+                fmt::format("{} was cut short after {}: shardtap run stopped it with signal {}{}",
+                            label, points(node.stream.points.size()), exit.stopped_with, said));
     }
 
     void check_exit(NodeStream const& node, std::string const& label) {
@@ -196,11 +209,7 @@ private:
 
     void add_up() {
         for (auto const& node : result_.nodes) {
-            result_.tests += node.tests;
-            result_.passed += node.passed;
-            result_.failed += node.failed;
-            result_.skipped += node.skipped;
-            result_.todo += node.todo;
+            result_ += node;
             if (node.seconds) {
                 result_.sum_of_seconds += *node.seconds;
                 result_.longest_seconds = std::max(result_.longest_seconds, *node.seconds);

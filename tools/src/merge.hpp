@@ -3,6 +3,7 @@
 // Pure: streams in, a verdict out; reading files and printing live elsewhere.
 
 #include "node_stream.hpp"
+#include "tally.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -11,15 +12,10 @@
 
 namespace shardtap::tools {
 
-// What one node's stream holds.
-struct NodeSummary {
+// What one node's stream holds: its test points counted, and more.
+struct NodeSummary : Tally {
     std::string source;
     std::optional<std::size_t> index;  // from the stream's header
-    std::size_t tests = 0;             // test points read
-    std::size_t passed = 0;
-    std::size_t failed = 0;
-    std::size_t skipped = 0;
-    std::size_t todo = 0;
     std::optional<std::size_t> planned;
     std::optional<double> seconds;  // the node's own elapsed time, from its stream
 };
@@ -28,8 +24,10 @@ struct NodeSummary {
 struct Problem {
     enum class Kind {
         malformed,           // a stream that is not TAP
-        cut_short,           // a stream that ended before its plan: the node died
+        cut_short,           // a stream that ended before its plan: the node died, or
+                             // `shardtap run` stopped it (a signal)
         bailed_out,          // a node wrote Bail out!
+        timed_out,           // a test case ran past SHARDTAP_TEST_TIMEOUT (a Bail out! that says so)
         node_failed,         // a node's process was killed, or failed without a failing test
         no_header,           // several streams, one of them without a shardtap node header
         node_count_differs,  // the nodes disagree on how many nodes there are
@@ -43,14 +41,10 @@ struct Problem {
     std::string message;
 };
 
-struct MergeResult {
+// The verdict, and every node's points counted together.
+struct MergeResult : Tally {
     std::vector<NodeSummary> nodes;  // in node order (streams without an index last)
     std::vector<Problem> problems;
-    std::size_t tests = 0;
-    std::size_t passed = 0;
-    std::size_t failed = 0;
-    std::size_t skipped = 0;
-    std::size_t todo = 0;
     double sum_of_seconds = 0;      // over the nodes that report their time
     double longest_seconds = 0;
 

@@ -18,11 +18,8 @@ NodeStream read_node_stream(std::string source, std::string_view text) {
         }
     } catch (TapReadError const& error) {
         node.stream = error.partial();
-        auto const lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) +
-                           (!text.empty() && text.back() != '\n' ? 1 : 0);
-        // The reader reports a stream that stops early one line past its end.
-        bool const at_end = text.empty() || error.line() > lines;
-        node.state = at_end ? StreamState::cut_short : StreamState::malformed;
+        bool const cut = error.kind() == TapReadError::Kind::truncated;
+        node.state = cut ? StreamState::cut_short : StreamState::malformed;
         node.problem = fmt::format("line {}: {}", error.line(), error.problem());
     }
     return node;

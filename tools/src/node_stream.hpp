@@ -20,7 +20,8 @@ enum class StreamState {
 // How a node's process ended: an exit status, or the signal that killed it.
 struct NodeExit {
     int status = 0;
-    int signal = 0;  // non-zero: killed by this signal
+    int signal = 0;        // non-zero: killed by this signal
+    int stopped_with = 0;  // non-zero: `shardtap run` sent it this signal while it ran
 };
 
 struct NodeStream {

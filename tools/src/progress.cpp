@@ -10,10 +10,9 @@ namespace shardtap::tools {
 void ProgressReader::read(std::string_view new_complete_lines) {
     reader_.read(new_complete_lines);
     auto const& stream = reader_.stream();
-    for (std::size_t i = progress_.finished; i < stream.points.size(); ++i) {
-        progress_.failed += stream.points[i].failed() ? 1 : 0;
-    }
-    progress_.finished = stream.points.size();
+    for (std::size_t i = counted_.tests; i < stream.points.size(); ++i) counted_.add(stream.points[i]);
+    progress_.finished = counted_.tests;
+    progress_.failed = counted_.failed;
     if (stream.plan && stream.plan->before_points) progress_.planned = stream.plan->count;
 }
 
@@ -66,6 +65,12 @@ void ProgressDisplay::show(std::string const& line, double elapsed_seconds) {
     last_printed_ = elapsed_seconds;
     fmt::print(out_, "{}\n", line);
     std::fflush(out_);
+}
+
+void ProgressDisplay::note(std::string const& line) {
+    fmt::print(out_, terminal_ ? "\r{}\x1b[K\n" : "{}\n", line);
+    std::fflush(out_);
+    last_.clear();  // the progress line is shown again
 }
 
 void ProgressDisplay::finish(std::string const& line) {

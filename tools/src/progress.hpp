@@ -1,6 +1,8 @@
 #pragma once
 // Live progress of running nodes, read from their TAP files as they grow.
 
+#include "tally.hpp"
+
 #include "core/tap/tap_reader.hpp"
 
 #include <cstddef>
@@ -29,6 +31,7 @@ public:
 
 private:
     TapStreamReader reader_;
+    Tally counted_;  // the points read so far
     NodeProgress progress_;
 };
 
@@ -58,6 +61,8 @@ public:
     ProgressDisplay(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
     void show(std::string const& line, double elapsed_seconds);
     void finish(std::string const& line);
+    // A line of its own, between progress lines.
+    void note(std::string const& line);
 
 private:
     std::FILE* out_;

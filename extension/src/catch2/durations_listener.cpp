@@ -2,7 +2,7 @@
 
 #include "command_line_options.hpp"
 #include "posix/environment.hpp"
-#include "core/durations/json_quoted.hpp"
+#include "core/text/quoted.hpp"
 #include "posix/durations_file.hpp"
 
 #include <catch2/catch_test_case_info.hpp>
@@ -23,7 +23,7 @@ void DurationsListener::testRunStarting(Catch::TestRunInfo const&) {
             check_durations_writable(*out_);
             not_written_ = fmt::format("shardtap: the run crashed; durations were not written to {} "
                                        "(a previous file there is left as it was)\n",
-                                       json_quoted(*out_));
+                                       in_quotes(*out_));
         }
     } catch (std::exception const& error) {
         fmt::print(stderr, "{}\n", error.what());

@@ -1,6 +1,6 @@
 #include "posix/durations_file.hpp"
 
-#include "core/durations/json_quoted.hpp"
+#include "core/text/quoted.hpp"
 #include "posix/files.hpp"
 
 #include <fmt/format.h>
@@ -9,7 +9,7 @@ namespace shardtap {
 namespace {
 
 [[noreturn]] void fail(std::string const& path, std::string const& problem) {
-    throw DurationsError(fmt::format("shardtap: durations file {}: {}", json_quoted(path), problem));
+    throw DurationsError(fmt::format("shardtap: durations file {}: {}", in_quotes(path), problem));
 }
 
 }  // namespace

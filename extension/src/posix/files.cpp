@@ -1,6 +1,6 @@
 #include "posix/files.hpp"
 
-#include "core/durations/json_quoted.hpp"
+#include "core/text/quoted.hpp"
 
 #include <fmt/format.h>
 
@@ -40,7 +40,7 @@ int create_temporary_beside(std::string const& path, std::string& name) {
     int descriptor = mkstemp(name.data());
     if (descriptor < 0) {
         throw FileWriteError(fmt::format("cannot write in directory {}: {}",
-                                         json_quoted(directory_of(path)), system_error(errno)));
+                                         in_quotes(directory_of(path)), system_error(errno)));
     }
     return descriptor;
 }
@@ -48,7 +48,7 @@ int create_temporary_beside(std::string const& path, std::string& name) {
 }  // namespace
 
 FileReadError::FileReadError(std::string path, std::string reason)
-    : std::runtime_error(fmt::format("cannot read '{}': {}", path, reason)),
+    : std::runtime_error(fmt::format("cannot read {}: {}", in_quotes(path), reason)),
       m_path(std::move(path)),
       m_reason(std::move(reason)) {}
 

@@ -12,7 +12,7 @@
 
 namespace shardtap {
 
-// A file that cannot be opened or read; what() is "cannot read 'PATH': REASON".
+// A file that cannot be opened or read; what() is 'cannot read "PATH": REASON'.
 class FileReadError : public std::runtime_error {
 public:
     FileReadError(std::string path, std::string reason);

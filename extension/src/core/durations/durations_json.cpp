@@ -1,6 +1,6 @@
 #include "core/durations/durations.hpp"
 
-#include "core/durations/json_quoted.hpp"
+#include "core/text/quoted.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -20,7 +20,7 @@ std::string shown(Json const& value) {
 }
 
 [[noreturn]] void fail(std::string_view source, std::string const& problem) {
-    throw DurationsError(fmt::format("shardtap: durations file {}: {}", json_quoted(source), problem));
+    throw DurationsError(fmt::format("shardtap: durations file {}: {}", in_quotes(source), problem));
 }
 
 // nlohmann's messages start with "[json.exception.parse_error.101] ": not for users.
@@ -90,7 +90,7 @@ void read_version_2(Json const& entries, std::string_view source, Durations& dur
         if (class_name.has_value() != tags.has_value()) {
             fail(source, fmt::format("entry {} of \"durations\" ({}) has \"{}\" without \"{}\": "
                                      "give both, or neither for every test case of that name",
-                                     number, json_quoted(*name), class_name ? "class" : "tags",
+                                     number, in_quotes(*name), class_name ? "class" : "tags",
                                      class_name ? "tags" : "class"));
         }
         bool const name_only = !class_name;

@@ -1,6 +1,6 @@
 #include "core/identity/test_identity.hpp"
 
-#include "core/durations/json_quoted.hpp"
+#include "core/text/quoted.hpp"
 
 namespace shardtap {
 
@@ -11,12 +11,12 @@ int compare(TestIdentityView a, TestIdentityView b) {
 }
 
 std::string describe(TestIdentityView test) {
-    auto text = json_quoted(test.name);
+    auto text = in_quotes(test.name);
     if (test.class_name.empty() && test.tags.empty()) return text;
     text += " (";
-    if (!test.class_name.empty()) text += "class " + json_quoted(test.class_name);
+    if (!test.class_name.empty()) text += "class " + in_quotes(test.class_name);
     if (!test.class_name.empty() && !test.tags.empty()) text += ", ";
-    if (!test.tags.empty()) text += "tags " + json_quoted(test.tags);
+    if (!test.tags.empty()) text += "tags " + in_quotes(test.tags);
     return text + ")";
 }
 

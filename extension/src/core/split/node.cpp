@@ -1,4 +1,6 @@
 #include "core/split/node.hpp"
+#include "core/text/numbers.hpp"
+#include "core/text/quoted.hpp"
 
 #include <fmt/format.h>
 
@@ -39,51 +41,25 @@ std::optional<std::string> lookup(Environment const& environment, std::string_vi
     return found->second;
 }
 
-// Quoted, with anything unprintable escaped, so an error stays on one line.
-std::string quoted(std::optional<std::string> const& value) {
-    if (!value) return "unset";
-    std::string out = "\"";
-    for (unsigned char c : *value) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20 || c == 0x7f) {
-            out += fmt::format("\\x{:02x}", c);
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + '"';
-}
+// The value of a variable, for an error message.
+std::string shown(std::optional<std::string> const& value) { return value ? in_quotes(*value) : "unset"; }
 
-// Strict: decimal digits only. No sign, no spaces, no hex, nothing after.
 std::optional<std::size_t> whole_number(std::string const& text, std::string_view variable,
                                         std::string& problem) {
-    if (text.empty()) {
-        problem = fmt::format("{} is empty", variable);
+    auto const number = read_whole_number(text, largest_value);
+    if (number.problem) {
+        problem = fmt::format("{} {}", variable, describe(*number.problem, true));
         return std::nullopt;
     }
-    std::size_t value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') {
-            problem = fmt::format("{} is not a whole number", variable);
-            return std::nullopt;
-        }
-        value = value * 10 + static_cast<std::size_t>(c - '0');
-        if (value > largest_value) {
-            problem = fmt::format("{} is too large", variable);
-            return std::nullopt;
-        }
-    }
-    return value;
+    return number.value;
 }
 
 [[noreturn]] void fail(Provider const& provider, std::string const& problem,
                        std::optional<std::string> const& total,
                        std::optional<std::string> const& index) {
     throw NodeError(fmt::format("shardtap: bad node configuration ({}): {}; got {}={} {}={}",
-                                provider.name, problem, provider.total_variable, quoted(total),
-                                provider.index_variable, quoted(index)));
+                                provider.name, problem, provider.total_variable, shown(total),
+                                provider.index_variable, shown(index)));
 }
 
 Node from_variables(Provider const& provider, std::optional<std::string> const& total_text,

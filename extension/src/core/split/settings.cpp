@@ -1,6 +1,6 @@
 #include "core/split/settings.hpp"
 
-#include "core/durations/json_quoted.hpp"
+#include "core/text/quoted.hpp"
 
 #include <fmt/format.h>
 
@@ -50,7 +50,7 @@ SplitSettings resolve_split_settings(Environment const& environment,
     if (!named) {
         throw SettingsError(fmt::format(
             "shardtap: unknown strategy {}={}; expected {} or {}", strategy->source,
-            json_quoted(strategy->value), to_string(Strategy::round_robin), to_string(Strategy::duration)));
+            in_quotes(strategy->value), to_string(Strategy::round_robin), to_string(Strategy::duration)));
     }
     if (*named == Strategy::duration && !durations) {
         throw SettingsError(fmt::format(
@@ -81,7 +81,7 @@ std::optional<double> resolve_test_timeout(Environment const& environment,
     bool const starts_as_number = (text[0] >= '0' && text[0] <= '9') || text[0] == '.';  // no blanks
     if (!starts_as_number || end != text.c_str() + text.size() || !(seconds > 0) || !std::isfinite(seconds)) {
         throw SettingsError(fmt::format("shardtap: {}={} is not a positive number of seconds",
-                                        timeout->source, json_quoted(timeout->value)));
+                                        timeout->source, in_quotes(timeout->value)));
     }
     return seconds;
 }

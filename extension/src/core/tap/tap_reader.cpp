@@ -137,9 +137,9 @@ public:
 
     // The checks at the end of the stream.
     TapStream finish() {
-        if (m_number == 0) fail(1, "the stream is empty");
+        if (m_number == 0) truncated(1, "the stream is empty");
         if (!m_block_prefix.empty()) {
-            fail(m_number + 1, fmt::format("the stream ends inside the diagnostics block that "
+            truncated(m_number + 1, fmt::format("the stream ends inside the diagnostics block that "
                                            "starts at line {} (truncated?)", m_block_start));
         }
         if (!m_stream.bail_out) check_complete();
@@ -149,10 +149,12 @@ public:
     TapStream const& stream() const { return m_stream; }
 
 private:
-    [[noreturn]] void fail(std::size_t line, std::string const& problem) {
-        throw TapReadError(line, problem, std::move(m_stream));
+    [[noreturn]] void fail(std::string const& problem) {
+        throw TapReadError(TapReadError::Kind::malformed, m_number, problem, std::move(m_stream));
     }
-    [[noreturn]] void fail(std::string const& problem) { fail(m_number, problem); }
+    [[noreturn]] void truncated(std::size_t line, std::string const& problem) {
+        throw TapReadError(TapReadError::Kind::truncated, line, problem, std::move(m_stream));
+    }
 
     void line() {
         bool const after_point = m_last_was_point;
@@ -328,11 +330,11 @@ private:
         auto const& plan = m_stream.plan;
         auto const seen = m_stream.points.size();
         if (!plan) {
-            fail(m_number + 1, fmt::format("the stream ends after {} test points without a plan "
+            truncated(m_number + 1, fmt::format("the stream ends after {} test points without a plan "
                                            "(1..N) and without 'Bail out!' (truncated?)", seen));
         }
         if (seen < plan->count) {
-            fail(m_number + 1, fmt::format("the stream ends after {} of the {} test points its plan "
+            truncated(m_number + 1, fmt::format("the stream ends after {} of the {} test points its plan "
                                            "at line {} promises, without 'Bail out!' (truncated?)",
                                            seen, plan->count, plan->line));
         }
@@ -445,8 +447,9 @@ private:
 
 }  // namespace
 
-TapReadError::TapReadError(std::size_t line, std::string const& problem, TapStream partial)
+TapReadError::TapReadError(Kind kind, std::size_t line, std::string const& problem, TapStream partial)
     : std::runtime_error(fmt::format("line {}: {}", line, problem)),
+      m_kind(kind),
       m_line(line),
       m_problem(problem),
       m_partial(std::move(partial)) {}

@@ -72,12 +72,19 @@ struct TapStream {
 // before the problem stays available in partial().
 class TapReadError : public std::runtime_error {
 public:
-    TapReadError(std::size_t line, std::string const& problem, TapStream partial);
+    enum class Kind {
+        malformed,  // a line that is not TAP, or not in its place
+        truncated,  // the text stops before the stream is complete: empty, inside a
+                    // diagnostics block, short of its plan or without one (no Bail out!)
+    };
+    TapReadError(Kind kind, std::size_t line, std::string const& problem, TapStream partial);
+    Kind kind() const { return m_kind; }
     std::size_t line() const { return m_line; }
     std::string const& problem() const { return m_problem; }
     TapStream const& partial() const { return m_partial; }
 
 private:
+    Kind m_kind;
     std::size_t m_line;
     std::string m_problem;
     TapStream m_partial;
