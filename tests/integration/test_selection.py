@@ -213,7 +213,8 @@ class ThreeWaysInTest(unittest.TestCase):
     def stream_without_timing(self, binary, env, *args):
         result = run(binary, "-r", "tap-stream", "--allow-running-no-tests", *args, env=env)
         self.assertEqual(result.returncode, 0, result.stderr)
-        return re.sub(rb"\n# shardtap elapsed: [^\n]*", b"", result.stdout)
+        stream = re.sub(rb" # time=\d+\.\d{3}ms$", b"", result.stdout, flags=re.M)
+        return re.sub(rb"\n# shardtap elapsed: [^\n]*", b"", stream)
 
     def assert_same_streams(self, env_of, *args):
         for index in range(5):
@@ -324,7 +325,7 @@ class DropInBehaviourTest(unittest.TestCase):
                                  rf"case '.*', which is not in node {index} of 3's share")
                 self.assertIn(f"shardtap: Catch2 {version} started test case".encode(), result.stderr)
                 share = {case.rsplit(" @", 1)[0] for case in ran(DROPIN, env=env)}
-                ran_here = [re.sub(r"\\(.)", r"\1", re.sub(r"^(not )?ok \d+ - ", "", line))
+                ran_here = [re.sub(r"\\(.)", r"\1", re.sub(r"^(not )?ok \d+ - |(?: # time=\d+\.\d{3}ms)$", "", line))
                             for line in lines if re.match(r"^(not )?ok ", line)]
                 self.assertEqual([name for name in ran_here if name not in share], [])
 

@@ -150,7 +150,7 @@ class OrdinaryCasesTest(StreamChecks):
 
     def test_failed_check_carries_file_line_macro_expression_expansion(self):
         line, diag = self.point("fails a CHECK and goes on")
-        self.assertRegex(line, rf"^not ok 2 - fails a CHECK and goes on{TIME}$")
+        self.assertEqual(line, "not ok 2 - fails a CHECK and goes on")
         (failure,) = diag["failures"]
         self.assertTrue(failure["file"].endswith("tap_cases.cpp"))
         self.assertIsInstance(failure["line"], int)
@@ -176,7 +176,7 @@ class OrdinaryCasesTest(StreamChecks):
     def test_warn_and_no_assertions_pass_without_diagnostics(self):
         for name in ("warns and passes", "has no assertions", "generators all pass"):
             line, diag = self.point(name)
-            self.assertRegex(line, rf"^ok \d+ - {name}{TIME}$")
+            self.assertRegex(line, rf"^ok \d+ - {name}$")
             self.assertIsNone(diag)
 
     def test_skip_todo_and_should_fail(self):
@@ -185,7 +185,7 @@ class OrdinaryCasesTest(StreamChecks):
         self.assertRegex(self.point("may fail and passes")[0], r"^ok \d+ - .* # TODO tagged \[!mayfail\]$")
         self.assertRegex(self.point("should fail and fails")[0], r"^not ok \d+ - .* # TODO tagged \[!shouldfail\]$")
         line, diag = self.point("should fail but passes")
-        self.assertRegex(line, rf"^not ok \d+ - should fail but passes{TIME}$")
+        self.assertRegex(line, r"^not ok \d+ - should fail but passes$")
         self.assertIn("[!shouldfail]", diag["message"])
 
     def test_exceptions(self):
@@ -404,7 +404,8 @@ class CrashTest(StreamChecks):
                 process.wait()
         self.assertEqual(process.returncode, -signal.SIGTERM)
         stream = seen + rest
-        self.assertRegex(stream.decode(), r"\nnot ok 2 - sleeps until it is killed" + TIME + "\n")
+        # The crash's lines were prepared before the test case ran: its time is in the block.
+        self.assertRegex(stream.decode(), r"\nnot ok 2 - sleeps until it is killed\n  ---\n  duration_ms: \d+\.\d{3}\n")
         self.assert_valid(stream, {"passed": 1, "failed": 1, "skipped": 0, "todo": 0}, planned=2,
                           bail_out="SIGTERM")
 
