@@ -48,6 +48,10 @@ bool output_option(std::vector<std::string> const& arguments, std::size_t& i,
         outputs.junit = *value;
         return true;
     }
+    if (auto value = option_value(arguments, i, subcommand, {"--html"})) {
+        outputs.html = *value;
+        return true;
+    }
     if (auto value = option_value(arguments, i, subcommand, {"--durations"})) {
         outputs.durations = *value;
         return true;
@@ -140,7 +144,7 @@ Request parse_arguments(std::vector<std::string> const& arguments) {
 std::string usage_text(std::string const& topic) {
     std::string const run =
         "shardtap run -n N [--out DIR] [--tap FILE] [--junit FILE] [--durations FILE]\n"
-        "             -- CMD [ARGS...]\n"
+        "             [--html FILE] -- CMD [ARGS...]\n"
         "  Starts N nodes of CMD at once, node i with SHARDTAP_NODE_TOTAL=N and\n"
         "  SHARDTAP_NODE_INDEX=i (and CI_NODE_TOTAL/CI_NODE_INDEX, as Heroku CI sets them).\n"
         "  CMD chooses its own reporter and must write TAP on stdout, e.g. a Catch2 binary\n"
@@ -151,7 +155,7 @@ std::string usage_text(std::string const& topic) {
         "  records its durations (SHARDTAP_DURATIONS_OUT=DIR/node-i.durations.json) and FILE\n"
         "  is updated with them: give it back as SHARDTAP_DURATIONS to balance the next run.\n";
     std::string const merge =
-        "shardtap merge [--tap FILE] [--junit FILE]\n"
+        "shardtap merge [--tap FILE] [--junit FILE] [--html FILE]\n"
         "               [--durations FILE [--node-durations NODE.json]...] NODE.tap...\n"
         "  Reads one TAP stream per node and verifies that together they are one whole run:\n"
         "  every node present once, the same node count and split fingerprint on all, no\n"
@@ -159,7 +163,9 @@ std::string usage_text(std::string const& topic) {
         "  node; --tap writes one merged TAP stream, --junit a JUnit XML file, --durations\n"
         "  updates FILE with the nodes' durations files (a test case recorded now takes its\n"
         "  new time; the others keep theirs; the order of the files does not matter; a node\n"
-        "  file that does not exist, as after a crash, is left out with a warning).\n";
+        "  file that does not exist, as after a crash, is left out with a warning).\n"
+        "  --html writes one self-contained page: a timeline per node, the verdict, the\n"
+        "  slowest test cases and each failure (run takes it too).\n";
     std::string const statuses =
         "Exit status: 0 all passed and verified; 1 some test failed; 2 the nodes' results\n"
         "do not add up (a node missing, crashed, bailed out or cut short, a test run twice,\n"

@@ -1,5 +1,6 @@
 #include "commands.hpp"
 #include "exit_status.hpp"
+#include "html_report.hpp"
 #include "merge.hpp"
 #include "merged_durations.hpp"
 #include "merged_outputs.hpp"
@@ -44,6 +45,7 @@ int finish_merge(std::vector<NodeStream> const& streams, OutputOptions const& ou
     bool written = true;
     if (outputs.merged_tap) written &= write_file(*outputs.merged_tap, merged_tap(streams, merge), "merged TAP stream");
     if (outputs.junit) written &= write_file(*outputs.junit, junit_xml(streams, merge), "JUnit XML");
+    if (outputs.html) written &= write_file(*outputs.html, html_report(streams, merge, wall_seconds), "HTML report");
     auto durations = exit_ok;
     if (outputs.durations) durations = update_durations(*outputs.durations, outputs.node_durations);
 

@@ -1,0 +1,47 @@
+#pragma once
+// What shardtap's HTML pages share: one self-contained document (inline style and SVG, no
+// script, nothing fetched from anywhere), times as people read them, and the geometry of a
+// time axis. Pure. Text from the streams goes into markup only through markup_text.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shardtap::tools {
+
+// The whole document: `title` is text (escaped here), `body` is markup.
+std::string html_document(std::string_view title, std::string_view body);
+
+// "12.3 ms", "5.02 s", "125 s".
+std::string seconds_text(double seconds);
+
+// Horizontal placement of times: 0 s at `left`, `max_seconds` at `left + width` (SVG units).
+struct TimeAxis {
+    double left = 0;
+    double width = 0;
+    double max_seconds = 1;
+
+    double x(double seconds) const;
+};
+
+// A round step (1, 2 or 5 times a power of ten) that divides 0..max into at most `at_most`
+// parts, and the ticks 0, step, 2 step, ... up to max.
+double tick_step(double max, std::size_t at_most);
+std::vector<double> ticks(double max, std::size_t at_most);
+// A tick's label: "0", "250 ms", "1.5 s"; in ms when the step is below a second.
+std::string tick_text(double seconds, double step);
+
+// An SVG tick label and grid line for each tick of `axis`, the labels at `label_y`, the lines
+// from `top` to `bottom`.
+std::string svg_time_grid(TimeAxis const& axis, double label_y, double top, double bottom);
+
+// [x, x + width) of a drawn segment from `from` to `to`, with a one-unit gap at its end when it
+// is wide enough to spare one, so that neighbours stay apart.
+struct Span {
+    double x = 0;
+    double width = 0;
+};
+Span segment_span(double from, double to);
+
+}  // namespace shardtap::tools
