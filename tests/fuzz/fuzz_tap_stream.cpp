@@ -1,6 +1,7 @@
 // libFuzzer target: arbitrary bytes as test names, reasons, messages, expressions and captured
 // output go through TapEncoder, and read_tap must give back exactly what was encoded: the same
-// number of test points, the same descriptions, directives, classes, diagnostics and header.
+// number of test points, the same descriptions, directives, classes, times, diagnostics and
+// header.
 //
 // With SHARDTAP_FUZZ_STREAMS=DIR set, every stream is also written to DIR as
 // <run>-<points>.tap, for check_fuzz_tap_stream.py to hand to tap-parser --strict.
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -56,7 +58,17 @@ struct Point {
     std::string reason;
     TapDiagnostics diagnostics;
     std::string class_name;
+    std::optional<double> elapsed_ms;
 };
+
+// What the reader gives back as p's diagnostics: behind a directive, the point's time is the
+// block's duration_ms.
+TapDiagnostics diagnostics_as_written(Point const& p) {
+    TapDiagnostics d = p.diagnostics;
+    for (auto& f : d.failures) f = as_written(f);
+    if (p.directive != TapDirective::none && p.elapsed_ms) d.duration_ms = p.elapsed_ms;
+    return d;
+}
 
 void dump(std::string const& stream, std::size_t points) {
     static char const* directory = std::getenv("SHARDTAP_FUZZ_STREAMS");
@@ -99,6 +111,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
             p.diagnostics.stderr_text = text(in);
         }
         if (in.ConsumeBool()) p.class_name = text(in);
+        if (in.ConsumeBool()) p.elapsed_ms = in.ConsumeIntegral<std::uint32_t>() / 1000.0;
     }
     std::string const skip_reason = text(in);
 
@@ -107,7 +120,8 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     if (plan_first) stream += count == 0 ? tap.skip_all(skip_reason) : tap.plan(count);
     stream += tap.header(header);
     for (auto const& p : points) {
-        stream += tap.point({p.ok, p.description, p.directive, p.reason, &p.diagnostics, p.class_name});
+        stream += tap.point({p.ok, p.description, p.directive, p.reason, &p.diagnostics,
+                             p.class_name, p.elapsed_ms});
     }
     if (!plan_first) stream += tap.final_plan();
     dump(stream, count);
@@ -128,13 +142,14 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         require(got.directive == want.directive, "directive differs");
         require(got.reason == want.reason, "reason differs");
         require(got.class_name == want.class_name, "class differs");
-        if (want.diagnostics.empty()) {
+        auto const expected = diagnostics_as_written(want);
+        require(got.elapsed_ms == (want.elapsed_ms ? want.elapsed_ms : expected.duration_ms),
+                "time differs");
+        if (expected.empty()) {
             require(got.diagnostic_lines.empty(), "diagnostics appeared");
             continue;
         }
         require(got.diagnostics.has_value(), "diagnostics not understood");
-        TapDiagnostics expected = want.diagnostics;
-        for (auto& f : expected.failures) f = as_written(f);
         require(*got.diagnostics == expected, "diagnostics differ");
     }
     for (std::size_t at = 0; (at = stream.find('\n', at)) != std::string::npos; ++at) {

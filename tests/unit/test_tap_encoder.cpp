@@ -4,6 +4,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -142,4 +143,47 @@ TEST_CASE("a test case's class follows its point and diagnostics, escaped, on a 
         CHECK(tap.point({true, "method", TapDirective::skip, "off", nullptr, "Fixture"}) ==
               "ok 2 - method # SKIP off\n# shardtap class: Fixture\n");
     }
+}
+
+namespace {
+TapPointView timed(bool ok, std::string_view name, TapDirective directive, double ms,
+                   TapDiagnostics const* diagnostics = nullptr) {
+    TapPointView point{ok, name, directive, {}, diagnostics};
+    point.elapsed_ms = ms;
+    return point;
+}
+}  // namespace
+
+TEST_CASE("each point carries its time where tap-parser reads it: after the description") {
+    TapEncoder tap;
+    CHECK(tap.point(timed(true, "adds", TapDirective::none, 12.3456)) ==
+          "ok 1 - adds # time=12.346ms\n");
+    CHECK(tap.point(timed(true, "", TapDirective::none, 0.25)) == "ok 2 # time=0.250ms\n");
+    auto const d = failed_check();
+    std::string const failed(tap.point(timed(false, "x # y", TapDirective::none, 7, &d)));
+    CHECK(failed.rfind("not ok 3 - x \\# y # time=7.000ms\n  ---\n  duration_ms: 1.500\n", 0) == 0);
+}
+
+TEST_CASE("behind a SKIP or TODO directive the time goes into the diagnostics' duration_ms") {
+    SECTION("yaml") {
+        TapEncoder tap;
+        CHECK(tap.point(timed(true, "skipped", TapDirective::skip, 3)) ==
+              "ok 1 - skipped # SKIP\n  ---\n  duration_ms: 3.000\n  ...\n");
+        auto const d = failed_check();  // its own duration_ms gives way to the point's time
+        std::string const todo(tap.point(timed(false, "flaky", TapDirective::todo, 9, &d)));
+        CHECK(todo.rfind("not ok 2 - flaky # TODO\n  ---\n  duration_ms: 9.000\n  failures:\n", 0) == 0);
+    }
+    SECTION("comments: no line starts with whitespace") {
+        TapEncoder tap(DiagnosticsStyle::comments);
+        CHECK(tap.point(timed(true, "skipped", TapDirective::skip, 3)) ==
+              "ok 1 - skipped # SKIP\n# ---\n# duration_ms: 3.000\n# ...\n");
+    }
+}
+
+TEST_CASE("times tap-parser cannot read are not written as such") {
+    TapEncoder tap;
+    CHECK(tap.point(timed(true, "clock went back", TapDirective::none, -2)) ==
+          "ok 1 - clock went back # time=0.000ms\n");
+    CHECK(tap.point(timed(true, "nan", TapDirective::none, std::nan(""))) == "ok 2 - nan\n");
+    CHECK(tap.point({true, "not run"}) == "ok 3 - not run\n");
 }

@@ -275,3 +275,54 @@ TEST_CASE("CRLF line ends are read like LF") {
     REQUIRE(stream.points.size() == 1);
     CHECK(stream.points[0].description == "a");
 }
+
+TEST_CASE("round trip of each point's time, on its line or behind a directive") {
+    auto const style = GENERATE(DiagnosticsStyle::yaml, DiagnosticsStyle::comments);
+    std::mt19937 rng(11);
+    std::uniform_int_distribution<int> kind(0, 2);
+    std::uniform_int_distribution<std::uint32_t> micros;
+    TapEncoder tap(style);
+    auto const d = rich_diagnostics();
+    std::string out(tap.version());
+    std::vector<std::pair<TapDirective, double>> expected;
+    for (int i = 0; i < 200; ++i) {
+        auto const directive = static_cast<TapDirective>(kind(rng));
+        TapPointView point{i % 2 == 0, "name # " + std::to_string(i), directive, "why",
+                           i % 3 == 0 ? &d : nullptr};
+        std::string const name(point.description);
+        point.description = name;
+        point.elapsed_ms = micros(rng) / 1000.0;
+        out += tap.point(point);
+        expected.emplace_back(directive, *point.elapsed_ms);
+    }
+    out += tap.final_plan();
+    auto const stream = read_tap(out);
+    REQUIRE(stream.points.size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        auto const& point = stream.points[i];
+        CHECK(point.description == "name # " + std::to_string(i));
+        CHECK(point.directive == expected[i].first);
+        REQUIRE(point.elapsed_ms);
+        CHECK(*point.elapsed_ms == expected[i].second);
+        if (i % 3 == 0) {  // the rest of the block is untouched
+            REQUIRE(point.diagnostics);
+            CHECK(point.diagnostics->failures == d.failures);
+        }
+    }
+}
+
+TEST_CASE("reads node-tap's time in seconds or milliseconds; anything else stays in the description") {
+    auto const stream = read_tap(
+        "TAP version 14\nok 1 - a # time=1.5s\nok 2 - b #  TIME=12ms \nok 3 - c # time=abc\n"
+        "ok 4 - d # time=-1ms\nok 5 - e\n  ---\n  duration_ms: 4.25\n  ...\nok 6 - f\n1..6\n");
+    REQUIRE(stream.points.size() == 6);
+    CHECK(stream.points[0].description == "a");
+    CHECK(stream.points[0].elapsed_ms == 1500.0);
+    CHECK(stream.points[1].description == "b");
+    CHECK(stream.points[1].elapsed_ms == 12.0);
+    CHECK(stream.points[2].description == "c # time=abc");
+    CHECK_FALSE(stream.points[2].elapsed_ms);
+    CHECK(stream.points[3].description == "d # time=-1ms");
+    CHECK(stream.points[4].elapsed_ms == 4.25);
+    CHECK_FALSE(stream.points[5].elapsed_ms);
+}

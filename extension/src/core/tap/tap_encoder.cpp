@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <iterator>
 #include <stdexcept>
 
@@ -94,10 +95,15 @@ bool operator==(TapDiagnostics const& a, TapDiagnostics const& b) {
            a.stderr_text == b.stderr_text;
 }
 
-void append_tap_diagnostics(std::string& out, TapDiagnostics const& d, DiagnosticsStyle style) {
+namespace {
+
+// The block with `duration` in place of d.duration_ms: a point's time goes there when a
+// directive takes its place on the point's line.
+void append_block(std::string& out, TapDiagnostics const& d, std::optional<double> duration,
+                  DiagnosticsStyle style) {
     BlockWriter block(out, style);
     block.line("---");
-    if (d.duration_ms) block.milliseconds(0, "duration_ms", *d.duration_ms);
+    if (duration) block.milliseconds(0, "duration_ms", *duration);
     block.text(0, "message", d.message);
     if (!d.failures.empty()) {
         block.start(0, "failures");
@@ -117,6 +123,19 @@ void append_tap_diagnostics(std::string& out, TapDiagnostics const& d, Diagnosti
     block.text(0, "stdout", d.stdout_text);
     block.text(0, "stderr", d.stderr_text);
     block.line("...");
+}
+
+// What tap-parser accepts as a time (no sign, no exponent): negative times are clocks gone
+// backwards, written as 0; NaN and infinities are left out.
+std::optional<double> writable_time(std::optional<double> ms) {
+    if (!ms || !std::isfinite(*ms)) return std::nullopt;
+    return *ms < 0 ? 0.0 : *ms;
+}
+
+}  // namespace
+
+void append_tap_diagnostics(std::string& out, TapDiagnostics const& d, DiagnosticsStyle style) {
+    append_block(out, d, d.duration_ms, style);
 }
 
 void append_tap_class(std::string& out, std::string_view class_name) {
@@ -169,13 +188,20 @@ std::string_view TapEncoder::point(TapPointView const& p) {
         m_out += " - ";
         append_escaped_text(m_out, p.description);
     }
+    auto const time = writable_time(p.elapsed_ms);
+    bool const time_in_block = time && p.directive != TapDirective::none;
     if (p.directive != TapDirective::none) {
         m_out += p.directive == TapDirective::skip ? " # SKIP" : " # TODO";
         if (!p.reason.empty()) append_reason(m_out, p.reason);
+    } else if (time) {
+        fmt::format_to(std::back_inserter(m_out), " # {}{:.3f}ms", tap_time_key, *time);
     }
     m_out += '\n';
-    if (p.diagnostics && !p.diagnostics->empty()) {
-        append_tap_diagnostics(m_out, *p.diagnostics, m_style);
+    bool const has_block = p.diagnostics && !p.diagnostics->empty();
+    if (has_block || time_in_block) {
+        static TapDiagnostics const none;
+        auto const& d = has_block ? *p.diagnostics : none;
+        append_block(m_out, d, time_in_block ? time : d.duration_ms, m_style);
     }
     append_tap_class(m_out, p.class_name);
     return finish();

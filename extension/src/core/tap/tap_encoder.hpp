@@ -59,6 +59,10 @@ struct TapPointView {
     std::string_view reason;  // the directive's reason
     TapDiagnostics const* diagnostics = nullptr;  // nullptr or empty: no block
     std::string_view class_name;  // Catch2's class of a TEST_CASE_METHOD; empty: none
+    // How long the test case took; nullopt: it did not run. Written where tap-parser reads it
+    // as the point's time: node-tap's " # time=12.345ms" after the description, or, where a
+    // SKIP or TODO directive takes that place, as the diagnostics block's duration_ms.
+    std::optional<double> elapsed_ms;
 };
 
 class TapEncoder {
@@ -105,5 +109,8 @@ void append_tap_class(std::string& out, std::string_view class_name);
 // or by "# "), as TapEncoder::point writes it.
 void append_tap_diagnostics(std::string& out, TapDiagnostics const& diagnostics,
                             DiagnosticsStyle style);
+
+// A test point's time as TapEncoder::point writes it after the description: "time=12.345ms".
+inline constexpr std::string_view tap_time_key = "time=";
 
 }  // namespace shardtap

@@ -79,6 +79,35 @@ Directive read_directive(std::string_view after_hash) {
     return d;
 }
 
+// node-tap's time after the description, "time=12.345ms" or "time=1.5s" (case-insensitive,
+// as tap-parser reads it): milliseconds, or nullopt when the text is something else.
+std::optional<double> read_time(std::string_view after_hash) {
+    auto text = trim_left(after_hash);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    if (text.size() < tap_time_key.size() || !starts_with_word(text.substr(0, 4), "time") ||
+        text[4] != '=') {
+        return std::nullopt;
+    }
+    text.remove_prefix(tap_time_key.size());
+    double scale = 1.0;
+    if (text.size() > 2 && std::tolower(static_cast<unsigned char>(text[text.size() - 2])) == 'm' &&
+        std::tolower(static_cast<unsigned char>(text.back())) == 's') {
+        text.remove_suffix(2);
+    } else if (text.size() > 1 && std::tolower(static_cast<unsigned char>(text.back())) == 's') {
+        text.remove_suffix(1);
+        scale = 1000.0;
+    } else {
+        return std::nullopt;
+    }
+    auto const whole = digit_run(text);
+    auto const point = text.substr(whole);
+    if (whole == 0 || (!point.empty() && (point.front() != '.' || point.size() == 1 ||
+                                           digit_run(point.substr(1)) != point.size() - 1))) {
+        return std::nullopt;
+    }
+    return std::strtod(std::string(text).c_str(), nullptr) * scale;
+}
+
 // Reads a stream line by line; throws TapReadError at the first line it rejects.
 class Reader {
 public:
@@ -232,7 +261,8 @@ private:
         auto const hash = unescaped_hash(rest);
         if (hash != std::string_view::npos) {
             auto directive = read_directive(rest.substr(hash + 1));
-            if (directive.kind != TapDirective::none) {
+            p.elapsed_ms = read_time(rest.substr(hash + 1));
+            if (directive.kind != TapDirective::none || p.elapsed_ms) {
                 p.directive = directive.kind;
                 p.reason = std::move(directive.reason);
                 rest = rest.substr(0, hash);
@@ -263,6 +293,7 @@ private:
         if (m_line == end) {
             auto& point = m_stream.points.back();
             point.diagnostics = read_tap_diagnostics(m_block);
+            if (!point.elapsed_ms && point.diagnostics) point.elapsed_ms = point.diagnostics->duration_ms;
             point.diagnostic_lines = std::move(m_block);
             m_block = {};
             m_block_prefix = {};

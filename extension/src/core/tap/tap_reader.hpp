@@ -32,6 +32,9 @@ struct TapPoint {
     // prefix; and the same block understood, when it is in shardtap's own form.
     std::vector<std::string> diagnostic_lines;
     std::optional<TapDiagnostics> diagnostics;
+    // How long the test case took: " # time=12.345ms" (or "=1.5s") on the point's line, or
+    // else its diagnostics' duration_ms; nullopt: the stream does not say.
+    std::optional<double> elapsed_ms;
     std::size_t line = 0;  // 1-based line of the test point in the stream
 
     // A failure in TAP's sense: not ok, and neither SKIP nor TODO.
