@@ -53,8 +53,14 @@ NodeStream node_tap(std::size_t index, std::size_t total, std::string const& hea
     return read_node_stream("node-" + std::to_string(index) + ".tap", text);
 }
 
-std::string timed_point(std::size_t number, std::string const& name, double ms, bool ok = true) {
-    return (ok ? "ok " : "not ok ") + std::to_string(number) + " - " + name + "\n  ---\n  duration_ms: " +
+// Timed as the reporter writes it: node-tap's "# time=" after the description, or, behind a
+// directive, the diagnostics block's duration_ms.
+std::string timed_point(std::size_t number, std::string const& name, double ms) {
+    return "ok " + std::to_string(number) + " - " + name + " # time=" + std::to_string(ms) + "ms\n";
+}
+
+std::string timed_skip(std::size_t number, std::string const& name, double ms) {
+    return "ok " + std::to_string(number) + " - " + name + " # SKIP later\n  ---\n  duration_ms: " +
            std::to_string(ms) + "\n  ...\n";
 }
 
@@ -92,7 +98,7 @@ TEST_CASE("html: failures and skips are marked, each failure listed with its dia
 
 TEST_CASE("html: segment widths follow the recorded times; untimed ones share what is left") {
     std::vector<NodeStream> streams{node_tap(0, 1, "", {
-        timed_point(1, "one second", 1000), timed_point(2, "three seconds", 3000),
+        timed_point(1, "one second", 1000), timed_skip(2, "three seconds", 3000),
         "ok 3 - untimed\n", "ok 4 - untimed too\n"}, 6)};
     auto const html = page(streams);
     auto const drawn = segments(html);
@@ -102,7 +108,7 @@ TEST_CASE("html: segment widths follow the recorded times; untimed ones share wh
     CHECK(drawn[2].width == Catch::Approx(drawn[3].width));
     CHECK((drawn[2].width + 1) / (drawn[0].width + 1) == Catch::Approx(1).epsilon(0.01));
     CHECK_THAT(drawn[2].title, ContainsSubstring("time not recorded"));
-    CHECK_THAT(html, ContainsSubstring("<td>3.00 s</td><td class=\"name\">three seconds</td>"));
+    CHECK_THAT(html, ContainsSubstring("<td>3.00 s</td><td class=\"name\">three seconds</td><td>0</td><td>skipped</td>"));
 }
 
 TEST_CASE("html: text from the streams is escaped exactly once") {

@@ -42,7 +42,7 @@ char const* outcome_word(Outcome outcome) {
 
 // How long the point's test case took, when its stream says.
 std::optional<double> point_seconds(TapPoint const& point) {
-    if (point.diagnostics && point.diagnostics->duration_ms) return *point.diagnostics->duration_ms / 1000;
+    if (point.elapsed_ms) return *point.elapsed_ms / 1000;
     return std::nullopt;
 }
 
