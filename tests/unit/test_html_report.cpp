@@ -76,6 +76,7 @@ TEST_CASE("html: a row per node and a segment per test case, in the order they r
     CHECK_THAT(drawn[2].title, ContainsSubstring("test 6"));
     CHECK_THAT(drawn[3].title, ContainsSubstring("test 1"));
     CHECK_THAT(html, ContainsSubstring("Verified: every test case passed"));
+    CHECK(html.find("predicted") == std::string::npos);  // a round-robin split predicts nothing
 }
 
 TEST_CASE("html: failures and skips are marked, each failure listed with its diagnostics") {
@@ -130,6 +131,7 @@ TEST_CASE("html: the slowest node is highlighted, predicted loads drawn beside t
     CHECK(count(html, "<rect class=\"predicted\"") == 2);
     CHECK_THAT(html, ContainsSubstring("<title>predicted heaviest node 3.00 s</title>"));
     CHECK_THAT(html, ContainsSubstring("<tr class=\"slowest\" data-node=\"1\">"));
+    CHECK_THAT(html, ContainsSubstring("<td>5.00 s</td><td>3.00 s</td>"));  // actual, predicted
 }
 
 TEST_CASE("html: a run that does not add up says so and lists each problem") {

@@ -62,7 +62,8 @@ struct Segment {
 
 // One node's row of the timeline.
 struct Lane {
-    std::string node;   // "3", or "?" for a stream without a node header
+    std::string source;  // the stream's file
+    std::string node;    // "3", or "?" for a stream without a node header
     std::string label;  // "node 3"
     std::vector<Segment> segments;
     double seconds = 0;  // the node's elapsed time, or its segments' sum when that is longer
@@ -75,6 +76,7 @@ struct Timeline {
     std::size_t slowest = 0;
     double max_seconds = 1;
     std::optional<double> heaviest_predicted;
+    bool predicted = false;  // some node has a predicted load
     bool estimated = false;  // some segment is not timed by its stream
 };
 
@@ -114,6 +116,7 @@ std::string trouble_of(NodeStream const& node) {
 Lane lane_of(NodeStream const& node, std::size_t position) {
     Lane lane;
     auto const& header = node.stream.header;
+    lane.source = node.source;
     lane.node = header.node_index ? fmt::format("{}", *header.node_index) : "?";
     lane.label = header.node_index ? "node " + lane.node : fmt::format("stream {}", position + 1);
     lane.segments = lay_out(node.stream.points, header.elapsed_seconds);
@@ -131,6 +134,7 @@ Timeline timeline_of(std::vector<NodeStream> const& nodes) {
     for (std::size_t i = 0; i < ordered.size(); ++i) {
         auto lane = lane_of(*ordered[i], i);
         max_seconds = std::max({max_seconds, lane.seconds, lane.predicted.value_or(0)});
+        timeline.predicted |= lane.predicted.has_value();
         for (auto const& segment : lane.segments) timeline.estimated |= !segment.timed;
         if (auto heaviest = ordered[i]->stream.header.heaviest_node_seconds) {
             timeline.heaviest_predicted = std::max(*heaviest, timeline.heaviest_predicted.value_or(0));
@@ -215,8 +219,7 @@ std::string svg_lane(Lane const& lane, bool slowest, Frame const& frame, double 
 std::string svg_timeline(Timeline const& timeline) {
     Frame frame;
     frame.max_seconds = timeline.max_seconds;
-    frame.predicted = std::any_of(timeline.lanes.begin(), timeline.lanes.end(),
-                                  [](Lane const& lane) { return lane.predicted.has_value(); });
+    frame.predicted = timeline.predicted;
     double const height = frame.height(timeline.lanes.size());
     auto const axis = frame.axis();
     std::string out = fmt::format(
@@ -242,9 +245,7 @@ std::string legend(Timeline const& timeline) {
     std::string out = "<ul class=\"legend\"><li class=\"pass\">passed</li><li class=\"fail\">failed</li>"
                       "<li class=\"skip\">skipped</li><li class=\"todo\">todo</li>";
     if (timeline.lanes.size() > 1) out += "<li class=\"slowest\">slowest node</li>";
-    bool const predicted = std::any_of(timeline.lanes.begin(), timeline.lanes.end(),
-                                       [](Lane const& lane) { return lane.predicted.has_value(); });
-    if (predicted) out += "<li class=\"predicted\">predicted load</li>";
+    if (timeline.predicted) out += "<li class=\"predicted\">predicted load</li>";
     if (timeline.heaviest_predicted) {
         out += fmt::format("<li class=\"heaviest\">predicted heaviest node, {}</li>",
                            seconds_text(*timeline.heaviest_predicted));
@@ -287,28 +288,32 @@ std::string verdict(MergeResult const& merge, std::optional<double> wall_seconds
                              markup_text(format_time_line(merge, wall_seconds)));
 }
 
-std::string count_cell(std::size_t count, bool bad) {
-    return fmt::format("<td{}>{}</td>", bad && count > 0 ? " class=\"bad\"" : "", count);
+std::string node_row(NodeSummary const& node, Lane const* lane, bool slowest, bool predicted) {
+    auto const index = node.index ? fmt::format("{}", *node.index) : std::string("?");
+    std::string out = fmt::format("<tr{} data-node=\"{}\"><td>{}</td><td>{}</td><td>{}</td>",
+                                  slowest ? " class=\"slowest\"" : "", index, index, node.tests, node.passed);
+    out += fmt::format("<td{}>{}</td>", node.failed > 0 ? " class=\"bad\"" : "", node.failed);
+    out += fmt::format("<td>{}</td><td>{}</td><td>{}</td>", node.skipped, node.todo,
+                       node.seconds ? seconds_text(*node.seconds) : "–");
+    if (predicted) {
+        auto const guess = lane ? lane->predicted : std::nullopt;
+        out += fmt::format("<td>{}</td>", guess ? seconds_text(*guess) : "–");
+    }
+    return out + fmt::format("<td class=\"name\">{}</td></tr>\n", markup_text(node.source));
 }
 
 std::string node_table(MergeResult const& merge, Timeline const& timeline) {
-    std::map<std::string, std::optional<double>> predicted;  // by the node's index text
-    for (auto const& lane : timeline.lanes) predicted[lane.node] = lane.predicted;
-    auto const slowest = timeline.lanes.empty() ? std::string() : timeline.lanes[timeline.slowest].node;
-    std::string out =
+    std::map<std::string, Lane const*> lanes;  // by stream file
+    for (auto const& lane : timeline.lanes) lanes.emplace(lane.source, &lane);
+    std::string out = fmt::format(
         "<table id=\"node-counts\"><thead><tr><th>node</th><th>tests</th><th>passed</th><th>failed</th>"
-        "<th>skipped</th><th>todo</th><th>time</th><th>predicted</th><th class=\"name\">stream</th>"
-        "</tr></thead><tbody>\n";
+        "<th>skipped</th><th>todo</th><th>time</th>{}<th class=\"name\">stream</th></tr></thead><tbody>\n",
+        timeline.predicted ? "<th>predicted</th>" : "");
     for (auto const& node : merge.nodes) {
-        auto const index = node.index ? fmt::format("{}", *node.index) : std::string("?");
-        auto const guess = predicted[index];
-        bool const emphasis = timeline.lanes.size() > 1 && node.index && index == slowest;
-        out += fmt::format("<tr{} data-node=\"{}\"><td>{}</td><td>{}</td><td>{}</td>{}<td>{}</td><td>{}</td>"
-                           "<td>{}</td><td>{}</td><td class=\"name\">{}</td></tr>\n",
-                           emphasis ? " class=\"slowest\"" : "", index, index, node.tests, node.passed,
-                           count_cell(node.failed, true), node.skipped, node.todo,
-                           node.seconds ? seconds_text(*node.seconds) : "–", guess ? seconds_text(*guess) : "–",
-                           markup_text(node.source));
+        auto const found = lanes.find(node.source);
+        Lane const* lane = found == lanes.end() ? nullptr : found->second;
+        bool const slowest = timeline.lanes.size() > 1 && lane == &timeline.lanes[timeline.slowest];
+        out += node_row(node, lane, slowest, timeline.predicted);
     }
     return out + "</tbody></table>\n";
 }
