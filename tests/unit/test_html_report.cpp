@@ -76,7 +76,9 @@ TEST_CASE("html: a row per node and a segment per test case, in the order they r
     CHECK_THAT(drawn[2].title, ContainsSubstring("test 6"));
     CHECK_THAT(drawn[3].title, ContainsSubstring("test 1"));
     CHECK_THAT(html, ContainsSubstring("Verified: every test case passed"));
-    CHECK(html.find("predicted") == std::string::npos);  // a round-robin split predicts nothing
+    // A round-robin split predicts nothing.
+    CHECK(html.find("<th>predicted</th>") == std::string::npos);
+    CHECK(html.find("<rect class=\"predicted\"") == std::string::npos);
 }
 
 TEST_CASE("html: failures and skips are marked, each failure listed with its diagnostics") {
