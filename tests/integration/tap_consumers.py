@@ -87,6 +87,8 @@ def tap_parser(stream):
             summary.problems += [f["tapError"] for f in data.get("failures", []) if f.get("tapError")]
     summary.diagnostics = [data.get("diag") for kind, data, *_ in events
                            if kind == "assert" and not data.get("tapError")]
+    summary.times = [data.get("time") for kind, data, *_ in events  # milliseconds, or None
+                     if kind == "assert" and not data.get("tapError")]
     summary.problems = sorted(set(summary.problems))
     summary.exit_status = result.returncode  # 0: a whole stream, nothing failed
     return summary

@@ -92,7 +92,7 @@ class RunTest(Work):
             points, status = tap_points(self.path("out", f"node-{i}.tap"))
             self.assertEqual(status, 0)
             with open(self.path("out", f"node-{i}.tap")) as file:
-                classes += re.findall(r"^ok \d+ - same name, two fixtures\n# shardtap class: (.*)$",
+                classes += re.findall(r"^ok \d+ - same name, two fixtures # time=.*\n# shardtap class: (.*)$",
                                       file.read(), re.M)
         self.assertEqual(sorted(classes), ["FirstFixture", "SecondFixture"])
         merged, status = tap_points(self.path("merged.tap"))

@@ -18,6 +18,7 @@ struct Point {
     bool ok = true;
     shardtap::TapDirective directive = shardtap::TapDirective::none;
     std::string class_name;  // a TEST_CASE_METHOD's class
+    std::optional<double> elapsed_ms;
 };
 
 struct Node {
@@ -50,7 +51,8 @@ inline std::string tap_text(Node const& node) {
         out += tap.header(header);
     }
     for (auto const& point : node.points) {
-        out += tap.point({point.ok, point.name, point.directive, {}, nullptr, point.class_name});
+        out += tap.point({point.ok, point.name, point.directive, {}, nullptr, point.class_name,
+                          point.elapsed_ms});
     }
     if (node.header) {
         shardtap::TapHeader end;

@@ -61,7 +61,34 @@ TEST_CASE("help, version and unknown commands") {
     CHECK(std::get<HelpRequest>(parse_arguments({"run", "-h"})).topic == "run");
     CHECK(std::holds_alternative<RunOptions>(parse_arguments({"run", "-n", "2", "--", "x", "--help"})));
     CHECK(std::holds_alternative<VersionRequest>(parse_arguments({"--version"})));
-    CHECK_THAT(usage_error({}), ContainsSubstring("run or shardtap merge"));
+    CHECK_THAT(usage_error({}), ContainsSubstring("shardtap run, merge or plan"));
+    CHECK(std::get<HelpRequest>(parse_arguments({"plan", "--help"})).topic == "plan");
+    CHECK_THAT(usage_text("plan"), ContainsSubstring("--node-overhead SECONDS"));
     CHECK_THAT(usage_error({"split"}), ContainsSubstring("unknown command 'split'"));
     CHECK_THAT(usage_text("run"), ContainsSubstring("127 CMD not found"));
+}
+
+TEST_CASE("--failed FILE for run and merge") {
+    CHECK(std::get<RunOptions>(parse_arguments({"run", "-n", "2", "--failed", "f.txt", "--", "x"})).outputs.failed == "f.txt");
+    CHECK(std::get<MergeOptions>(parse_arguments({"merge", "--failed=f.txt", "a.tap"})).outputs.failed == "f.txt");
+}
+
+TEST_CASE("plan: durations or TAP files, node count and overhead") {
+    auto const plan = std::get<PlanOptions>(parse_arguments({"plan", "--durations", "d.json"}));
+    CHECK(plan.durations == "d.json");
+    CHECK(plan.max_nodes == 32);
+    CHECK(plan.node_overhead == 0);
+    auto const from_streams = std::get<PlanOptions>(
+        parse_arguments({"plan", "--max-nodes=12", "--node-overhead", "42.5", "a.tap", "b.tap"}));
+    CHECK(from_streams.files == std::vector<std::string>{"a.tap", "b.tap"});
+    CHECK(from_streams.max_nodes == 12);
+    CHECK(from_streams.node_overhead == 42.5);
+    CHECK_THAT(usage_error({"plan"}), ContainsSubstring("either --durations FILE or the nodes' TAP files"));
+    CHECK_THAT(usage_error({"plan", "--durations", "d.json", "a.tap"}), ContainsSubstring("either"));
+    CHECK_THAT(usage_error({"plan", "--max-nodes", "0", "a.tap"}),
+               ContainsSubstring("--max-nodes must be a whole number from 1 to 1024, not '0'"));
+    for (auto const* bad : {"-1", "x", "", "1e3", "nan", "inf"}) {
+        CHECK_THAT(usage_error({"plan", "--node-overhead", bad, "a.tap"}),
+                   ContainsSubstring("--node-overhead must be a number of seconds"));
+    }
 }

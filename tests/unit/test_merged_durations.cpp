@@ -1,4 +1,5 @@
 #include "merged_durations.hpp"
+#include "node_streams.hpp"
 #include "temporary_directory.hpp"
 
 #include "core/durations/durations.hpp"
@@ -47,4 +48,24 @@ TEST_CASE("a node file that exists but is malformed is bad input and leaves the 
         CHECK(update_durations(target, {directory.file("node-0.json")}) == tools::exit_bad_input);
         CHECK(read_file(target) == "not json");
     }
+}
+
+TEST_CASE("durations from a stream: the points' times in seconds, the longest of a shared name") {
+    test_streams::Node node;
+    node.points = {{"fast", true, shardtap::TapDirective::none, "", 1.5},
+                   {"skipped", true, shardtap::TapDirective::skip, "", 0.25},
+                   {"twice", false, shardtap::TapDirective::none, "A", 2000.0},
+                   {"twice", true, shardtap::TapDirective::none, "B", 3000.0},
+                   {"not run", true, shardtap::TapDirective::skip}};
+    auto const durations = tools::durations_in_stream(test_streams::stream(node).stream);
+    CHECK(durations == shardtap::Durations{{"fast", 0.0015}, {"skipped", 0.00025}, {"twice", 3.0}});
+}
+
+TEST_CASE("without node durations files, --durations takes the streams' times") {
+    TemporaryDirectory directory;
+    auto const target = directory.file("durations.json");
+    test_streams::Node node;
+    node.points = {{"a", true, shardtap::TapDirective::none, "", 250.0}};
+    CHECK(update_durations(target, {}, {test_streams::stream(node)}) == tools::exit_ok);
+    CHECK(shardtap::read_durations(target) == shardtap::Durations{{"a", 0.25}});
 }

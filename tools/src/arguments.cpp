@@ -27,13 +27,14 @@ std::optional<std::string> option_value(std::vector<std::string> const& argument
     return std::nullopt;
 }
 
-std::size_t node_count(std::string const& text) {
+// A node count from 1 to max_nodes; `what` names the option in the error.
+std::size_t count_of(char const* what, std::string const& text) {
     std::size_t value = 0;
     auto const* end = text.data() + text.size();
     auto const [stop, error] = std::from_chars(text.data(), end, value);
     if (text.empty() || error != std::errc() || stop != end || value < 1 || value > max_nodes) {
         throw UsageError(fmt::format(
-            "run: -n must be a whole number from 1 to {}, not '{}'", max_nodes, text));
+            "{} must be a whole number from 1 to {}, not '{}'", what, max_nodes, text));
     }
     return value;
 }
@@ -54,6 +55,10 @@ bool output_option(std::vector<std::string> const& arguments, std::size_t& i,
     }
     if (auto value = option_value(arguments, i, subcommand, {"--durations"})) {
         outputs.durations = *value;
+        return true;
+    }
+    if (auto value = option_value(arguments, i, subcommand, {"--failed"})) {
+        outputs.failed = *value;
         return true;
     }
     if (subcommand == "merge") {
@@ -78,7 +83,7 @@ RunOptions parse_run(std::vector<std::string> const& arguments) {
             break;
         }
         if (auto nodes = option_value(arguments, i, "run", {"-n", "--nodes"})) {
-            options.nodes = node_count(*nodes);
+            options.nodes = count_of("run: -n", *nodes);
             nodes_given = true;
         } else if (auto out = option_value(arguments, i, "run", {"--out"})) {
             if (out->empty()) throw UsageError("run: --out needs a directory");
@@ -123,21 +128,55 @@ MergeOptions parse_merge(std::vector<std::string> const& arguments) {
     return options;
 }
 
+double node_overhead(std::string const& text) {
+    double value = -1;
+    auto const* end = text.data() + text.size();
+    auto const [stop, error] = std::from_chars(text.data(), end, value, std::chars_format::fixed);
+    if (text.empty() || error != std::errc() || stop != end || !(value >= 0) || value > 1e6) {
+        throw UsageError(fmt::format(
+            "plan: --node-overhead must be a number of seconds from 0 to 1000000, not '{}'", text));
+    }
+    return value;
+}
+
+PlanOptions parse_plan(std::vector<std::string> const& arguments) {
+    PlanOptions options;
+    for (std::size_t i = 1; i < arguments.size(); ++i) {
+        std::string const& argument = arguments[i];
+        if (auto durations = option_value(arguments, i, "plan", {"--durations"})) {
+            options.durations = *durations;
+        } else if (auto most = option_value(arguments, i, "plan", {"--max-nodes"})) {
+            options.max_nodes = count_of("plan: --max-nodes", *most);
+        } else if (auto overhead = option_value(arguments, i, "plan", {"--node-overhead"})) {
+            options.node_overhead = node_overhead(*overhead);
+        } else if (argument.size() > 1 && argument[0] == '-') {
+            throw UsageError(fmt::format("plan: unknown option '{}'", argument));
+        } else {
+            options.files.push_back(argument);
+        }
+    }
+    if (options.durations.has_value() == !options.files.empty()) {
+        throw UsageError("plan: give either --durations FILE or the nodes' TAP files");
+    }
+    return options;
+}
+
 }  // namespace
 
 Request parse_arguments(std::vector<std::string> const& arguments) {
-    if (arguments.empty()) throw UsageError("say what to do: shardtap run or shardtap merge");
+    if (arguments.empty()) throw UsageError("say what to do: shardtap run, merge or plan");
     std::string const& subcommand = arguments[0];
     if (is_help(subcommand)) return HelpRequest{};
     if (subcommand == "--version") return VersionRequest{};
-    if (subcommand != "run" && subcommand != "merge") {
-        throw UsageError(fmt::format("unknown command '{}': use run or merge", subcommand));
+    if (subcommand != "run" && subcommand != "merge" && subcommand != "plan") {
+        throw UsageError(fmt::format("unknown command '{}': use run, merge or plan", subcommand));
     }
     // `--help` anywhere before the command (or before the files) asks for help.
     for (std::size_t i = 1; i < arguments.size() && arguments[i] != "--"; ++i) {
         if (is_help(arguments[i])) return HelpRequest{subcommand};
     }
     if (subcommand == "run") return parse_run(arguments);
+    if (subcommand == "plan") return parse_plan(arguments);
     return parse_merge(arguments);
 }
 
@@ -153,7 +192,8 @@ std::string usage_text(std::string const& topic) {
         "  unless --out says). Progress goes to stderr while the nodes run; then the node\n"
         "  files are merged and verified as by shardtap merge. With --durations, every node\n"
         "  records its durations (SHARDTAP_DURATIONS_OUT=DIR/node-i.durations.json) and FILE\n"
-        "  is updated with them: give it back as SHARDTAP_DURATIONS to balance the next run.\n";
+        "  is updated with them: give it back as SHARDTAP_DURATIONS to balance the next run.\n"
+        "  --failed FILE writes the test cases that failed as a Catch2 input file, as merge.\n";
     std::string const merge =
         "shardtap merge [--tap FILE] [--junit FILE] [--html FILE]\n"
         "               [--durations FILE [--node-durations NODE.json]...] NODE.tap...\n"
@@ -163,9 +203,23 @@ std::string usage_text(std::string const& topic) {
         "  node; --tap writes one merged TAP stream, --junit a JUnit XML file, --durations\n"
         "  updates FILE with the nodes' durations files (a test case recorded now takes its\n"
         "  new time; the others keep theirs; the order of the files does not matter; a node\n"
-        "  file that does not exist, as after a crash, is left out with a warning).\n"
+        "  file that does not exist, as after a crash, is left out with a warning; without\n"
+        "  --node-durations, the times the streams' test points carry are used). --failed\n"
+        "  writes the test cases that failed (a timeout or a crash included) as a Catch2\n"
+        "  input file: CMD -f FILE runs exactly those again; the file is empty when nothing\n"
+        "  failed (and an empty -f file selects everything: check first).\n"
         "  --html writes one self-contained page: a timeline per node, the verdict, the\n"
         "  slowest test cases and each failure (run takes it too).\n";
+    std::string const plan =
+        "shardtap plan (--durations FILE | NODE.tap...) [--max-nodes N]\n"
+        "              [--node-overhead SECONDS]\n"
+        "  For 1 to N nodes (default 32, Heroku CI's limit) prints the predicted wall time\n"
+        "  (the heaviest node) with the round-robin and the duration strategy, the lower\n"
+        "  bound max(total/N, longest test case), the speedup against one node and the\n"
+        "  node-seconds billed (every node's run added up); then the smallest node count\n"
+        "  within 5% of the best wall time. The durations come from a durations file or the\n"
+        "  times in node TAP streams. --node-overhead adds a fixed cost to every node (its\n"
+        "  boot and setup) and the choice takes it into account.\n";
     std::string const statuses =
         "Exit status: 0 all passed and verified; 1 some test failed; 2 the nodes' results\n"
         "do not add up (a node missing, crashed, bailed out or cut short, a test run twice,\n"
@@ -174,8 +228,9 @@ std::string usage_text(std::string const& topic) {
         "126 CMD cannot be executed; 127 CMD not found.\n";
     if (topic == "run") return run + "\n" + statuses;
     if (topic == "merge") return merge + "\n" + statuses;
+    if (topic == "plan") return plan + "\n" + statuses;
     return "shardtap: run a Catch2 suite split over N local nodes, and merge node results\n\n" +
-           run + "\n" + merge + "\n" + statuses;
+           run + "\n" + merge + "\n" + plan + "\n" + statuses;
 }
 
 }  // namespace shardtap::tools

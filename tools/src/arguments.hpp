@@ -21,6 +21,9 @@ struct OutputOptions {
     // --node-durations FILE (merge, repeatable): a node's SHARDTAP_DURATIONS_OUT file. `run`
     // fills this in itself with the files it asked its nodes to write.
     std::vector<std::string> node_durations;
+    // --failed FILE: the test cases that failed, as a Catch2 input file (BIN -f FILE reruns
+    // them); empty when nothing failed.
+    std::optional<std::string> failed;
 };
 
 struct RunOptions {
@@ -35,13 +38,20 @@ struct MergeOptions {
     OutputOptions outputs;
 };
 
+struct PlanOptions {
+    std::optional<std::string> durations;  // --durations FILE; otherwise from the TAP files
+    std::vector<std::string> files;        // node TAP streams whose test points carry times
+    std::size_t max_nodes = 32;            // --max-nodes N: Heroku CI's most test dynos
+    double node_overhead = 0;              // --node-overhead SECONDS: boot and setup per node
+};
+
 struct HelpRequest {
-    std::string topic;  // "", "run" or "merge"
+    std::string topic;  // "", "run", "merge" or "plan"
 };
 
 struct VersionRequest {};
 
-using Request = std::variant<HelpRequest, VersionRequest, RunOptions, MergeOptions>;
+using Request = std::variant<HelpRequest, VersionRequest, RunOptions, MergeOptions, PlanOptions>;
 
 constexpr std::size_t max_nodes = 1024;
 
@@ -54,7 +64,7 @@ public:
 // `arguments` excludes the program name.
 Request parse_arguments(std::vector<std::string> const& arguments);
 
-// The help text, for `shardtap --help` (topic "") or `shardtap run|merge --help`.
+// The help text, for `shardtap --help` (topic "") or `shardtap run|merge|plan --help`.
 std::string usage_text(std::string const& topic = "");
 
 }  // namespace shardtap::tools

@@ -1,5 +1,5 @@
 #pragma once
-// The two subcommands. Each returns the exit status (exit_status.hpp).
+// The subcommands. Each returns the exit status (exit_status.hpp).
 
 #include "arguments.hpp"
 #include "node_stream.hpp"
@@ -11,6 +11,7 @@ namespace shardtap::tools {
 
 int run_command(RunOptions const& options);
 int merge_command(MergeOptions const& options);
+int plan_command(PlanOptions const& options);
 
 // Verifies the streams, prints the summary (stdout) and the problems (stderr), writes the
 // requested outputs; `wall_seconds` when `run` measured the run. Shared by both subcommands.

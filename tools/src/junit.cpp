@@ -39,8 +39,8 @@ std::string junit_xml(std::vector<NodeStream> const& nodes, MergeResult const& m
         out += "    </properties>\n";
         for (auto const& point : node->stream.points) {
             out += fmt::format("    <testcase name=\"{}\" classname=\"{}\"", xml(point.description), xml(name));
-            if (point.diagnostics && point.diagnostics->duration_ms) {
-                out += fmt::format(" time=\"{:.3f}\"", *point.diagnostics->duration_ms / 1000.0);
+            if (point.elapsed_ms) {
+                out += fmt::format(" time=\"{:.3f}\"", *point.elapsed_ms / 1000.0);
             }
             if (point.failed()) {
                 auto const text = failure_text(point);

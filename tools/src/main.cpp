@@ -1,4 +1,5 @@
-// shardtap: runs a test command as N local nodes, and merges and verifies node TAP streams.
+// shardtap: runs a test command as N local nodes, merges and verifies node TAP streams, and
+// plans how many nodes to run.
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "exit_status.hpp"
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
                 return exit_ok;
             } else if constexpr (std::is_same_v<What, RunOptions>) {
                 return run_command(what);
+            } else if constexpr (std::is_same_v<What, PlanOptions>) {
+                return plan_command(what);
             } else {
                 return merge_command(what);
             }

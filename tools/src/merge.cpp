@@ -16,12 +16,6 @@ std::string points(std::size_t count) {
     return fmt::format("{} test point{}", count, count == 1 ? "" : "s");
 }
 
-std::string node_label(NodeStream const& node) {
-    auto const& header = node.stream.header;
-    if (header.node_index) return fmt::format("node {} ({})", *header.node_index, node.source);
-    return node.source;
-}
-
 NodeSummary summarise(NodeStream const& node) {
     NodeSummary summary;
     summary.source = node.source;

@@ -4,6 +4,7 @@
 #include "merge.hpp"
 #include "merged_durations.hpp"
 #include "merged_outputs.hpp"
+#include "rerun_file.hpp"
 #include "summary.hpp"
 
 #include "posix/files.hpp"
@@ -46,8 +47,13 @@ int finish_merge(std::vector<NodeStream> const& streams, OutputOptions const& ou
     if (outputs.merged_tap) written &= write_file(*outputs.merged_tap, merged_tap(streams, merge), "merged TAP stream");
     if (outputs.junit) written &= write_file(*outputs.junit, junit_xml(streams, merge), "JUnit XML");
     if (outputs.html) written &= write_file(*outputs.html, html_report(streams, merge, wall_seconds), "HTML report");
+    if (outputs.failed) {
+        auto const rerun = rerun_file(streams);
+        for (auto const& warning : rerun.warnings) fmt::print(stderr, "shardtap: warning: {}\n", warning);
+        written &= write_file(*outputs.failed, rerun.text, "failed test cases");
+    }
     auto durations = exit_ok;
-    if (outputs.durations) durations = update_durations(*outputs.durations, outputs.node_durations);
+    if (outputs.durations) durations = update_durations(*outputs.durations, outputs.node_durations, streams);
 
     if (merge.has(Problem::Kind::malformed)) return exit_bad_input;
     if (!merge.problems.empty()) return exit_verification;

@@ -5,12 +5,45 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 namespace shardtap::tools {
+namespace {
 
-ExitStatus update_durations(std::string const& path, std::vector<std::string> const& node_files) {
+std::vector<Durations> durations_in_streams(std::vector<NodeStream> const& streams) {
     std::vector<Durations> recorded;
+    for (auto const& node : streams) {
+        recorded.push_back(durations_in_stream(node.stream));
+        if (recorded.back().empty() && !node.stream.points.empty()) {
+            fmt::print(stderr,
+                       "shardtap: warning: the test points of '{}' carry no times (written by an "
+                       "older shardtap?); its test cases keep their earlier durations\n",
+                       node.source);
+        }
+    }
+    return recorded;
+}
+
+}  // namespace
+
+Durations durations_in_stream(TapStream const& stream) {
+    Durations durations;
+    for (auto const& point : stream.points) {
+        if (!point.elapsed_ms || !(*point.elapsed_ms >= 0)) continue;  // also NaN
+        // Microseconds, as the listener records them; within what a durations file holds.
+        double const seconds = std::min(std::round(*point.elapsed_ms * 1e3) / 1e6, max_recorded_seconds);
+        auto [entry, added] = durations.emplace(point.description, seconds);
+        if (!added) entry->second = std::max(entry->second, seconds);
+    }
+    return durations;
+}
+
+ExitStatus update_durations(std::string const& path, std::vector<std::string> const& node_files,
+                            std::vector<NodeStream> const& streams) {
+    std::vector<Durations> recorded;
+    if (node_files.empty()) recorded = durations_in_streams(streams);
     Durations earlier;
     try {
         for (auto const& file : node_files) {

@@ -28,6 +28,12 @@ NodeStream read_node_stream(std::string source, std::string_view text) {
     return node;
 }
 
+std::string node_label(NodeStream const& node) {
+    auto const& header = node.stream.header;
+    if (header.node_index) return fmt::format("node {} ({})", *header.node_index, node.source);
+    return node.source;
+}
+
 std::vector<NodeStream const*> in_node_order(std::vector<NodeStream> const& nodes) {
     std::vector<NodeStream const*> ordered;
     for (auto const& node : nodes) ordered.push_back(&node);

@@ -34,6 +34,9 @@ struct NodeStream {
 // Reads `text` (the whole content of `source`) with read_tap.
 NodeStream read_node_stream(std::string source, std::string_view text);
 
+// "node 3 (FILE)", or FILE for a stream without a node header: how messages name a node.
+std::string node_label(NodeStream const& node);
+
 // The streams in node order (by their header's node index; streams without one last).
 std::vector<NodeStream const*> in_node_order(std::vector<NodeStream> const& nodes);
 

@@ -291,9 +291,9 @@ void TapStreamReporter::write_test_point(Catch::TestCaseStats const& stats) {
     }
     point.reason = reason;
 
+    point.elapsed_ms = milliseconds_since(m_test_start);
     auto output = m_capture.take(output_limit);
     if (!point.ok) {
-        diagnostics.duration_ms = milliseconds_since(m_test_start);
         diagnostics.failures = std::move(m_failures);
         // Catch2's capture (stream in a file) or ours (on stdout): only one of each is set.
         diagnostics.stdout_text = output_tail(stats.stdOut, output_limit) + output.out;
@@ -409,8 +409,8 @@ void TapStreamReporter::write_exit_point() {
     point.ok = false;
     point.description = currentTestCaseInfo->name;
     point.class_name = class_of(*currentTestCaseInfo);
+    point.elapsed_ms = milliseconds_since(m_test_start);
     TapDiagnostics diagnostics;
-    diagnostics.duration_ms = milliseconds_since(m_test_start);
     diagnostics.message = "exit() was called during the test case; the process ends with the "
                           "status given to exit()";
     diagnostics.failures = std::move(m_failures);
