@@ -165,10 +165,13 @@ TEST_CASE("html geometry: round ticks, placement on the axis, segment gaps, time
     CHECK(tick_text(0.06, 0.02) == "60 ms");
     CHECK(tick_text(4, 2) == "4 s");
 
-    TimeAxis const axis{100, 800, 10};
-    CHECK(axis.x(0) == 100);
-    CHECK(axis.x(5) == 500);
-    CHECK(axis.x(20) == 900);  // never past the end
+    Scale const x{100, 800, 10};
+    CHECK(x.at(0) == 100);
+    CHECK(x.at(5) == 500);
+    CHECK(x.at(20) == 900);  // never past the end
+    Scale const y{250, -200, 32, 1};  // upwards, from 1 to 32
+    CHECK(y.at(1) == 250);
+    CHECK(y.at(32) == 50);
 
     CHECK(segment_span(10, 20).width == 9);   // a gap after it
     CHECK(segment_span(10, 12).width == 2);   // too narrow to spare one

@@ -85,8 +85,8 @@ std::string seconds_text(double seconds) {
     return seconds > 0 ? "< 0.01 ms" : "0 s";
 }
 
-double TimeAxis::x(double seconds) const {
-    return left + width * std::clamp(seconds / max_seconds, 0.0, 1.0);
+double Scale::at(double value) const {
+    return start + length * (max > min ? std::clamp((value - min) / (max - min), 0.0, 1.0) : 0.5);
 }
 
 double tick_step(double max, std::size_t at_most) {
@@ -114,16 +114,28 @@ std::string tick_text(double seconds, double step) {
     return fmt::format("{:g} ms", seconds * 1000);
 }
 
-std::string svg_time_grid(TimeAxis const& axis, double label_y, double top, double bottom) {
+std::string svg_time_grid(Scale const& x, double label_y, double top, double bottom) {
     constexpr std::size_t at_most = 8;
-    double const step = tick_step(axis.max_seconds, at_most);
+    double const step = tick_step(x.max, at_most);
     std::string out = "<g class=\"tick\">";
-    for (double tick : ticks(axis.max_seconds, at_most)) {
-        double const x = axis.x(tick);
+    for (double tick : ticks(x.max, at_most)) {
         out += fmt::format(
             "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>"
             "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>",
-            x, top, bottom, label_y, tick_text(tick, step));
+            x.at(tick), top, bottom, label_y, tick_text(tick, step));
+    }
+    return out + "</g>\n";
+}
+
+std::string svg_value_grid(Scale const& y, double left, double right, double label_x) {
+    constexpr std::size_t at_most = 6;
+    double const step = tick_step(y.max, at_most);
+    std::string out = "<g class=\"tick\">";
+    for (double tick : ticks(y.max, at_most)) {
+        out += fmt::format(
+            "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\"/>"
+            "<text x=\"{3:.1f}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>",
+            left, y.at(tick), right, label_x, y.at(tick) + 4, tick_text(tick, step));
     }
     return out + "</g>\n";
 }

@@ -16,13 +16,16 @@ std::string html_document(std::string_view title, std::string_view body);
 // "12.3 ms", "5.02 s", "125 s".
 std::string seconds_text(double seconds);
 
-// Horizontal placement of times: 0 s at `left`, `max_seconds` at `left + width` (SVG units).
-struct TimeAxis {
-    double left = 0;
-    double width = 0;
-    double max_seconds = 1;
+// Where a value lands along one direction of a drawing: `min` at `start`, `max` at
+// `start + length` (SVG units; a negative length runs upwards, as a vertical axis does).
+// Values beyond are held at the ends.
+struct Scale {
+    double start = 0;
+    double length = 0;
+    double max = 1;
+    double min = 0;
 
-    double x(double seconds) const;
+    double at(double value) const;
 };
 
 // A round step (1, 2 or 5 times a power of ten) that divides 0..max into at most `at_most`
@@ -32,9 +35,12 @@ std::vector<double> ticks(double max, std::size_t at_most);
 // A tick's label: "0", "250 ms", "1.5 s"; in ms when the step is below a second.
 std::string tick_text(double seconds, double step);
 
-// An SVG tick label and grid line for each tick of `axis`, the labels at `label_y`, the lines
-// from `top` to `bottom`.
-std::string svg_time_grid(TimeAxis const& axis, double label_y, double top, double bottom);
+// A grid of seconds for a horizontal scale: each tick's label at `label_y`, its line from
+// `top` to `bottom`.
+std::string svg_time_grid(Scale const& x, double label_y, double top, double bottom);
+// The same for a vertical scale: each tick's line from `left` to `right`, its label ending
+// at `label_x`.
+std::string svg_value_grid(Scale const& y, double left, double right, double label_x);
 
 // [x, x + width) of a drawn segment from `from` to `to`, with a one-unit gap at its end when it
 // is wide enough to spare one, so that neighbours stay apart.

@@ -155,7 +155,7 @@ struct Frame {
     static constexpr double top = 30;           // tick labels above the rows
     static constexpr double row = 30;
 
-    TimeAxis axis() const { return {bar_left, width - bar_left - time_column, max_seconds}; }
+    Scale axis() const { return {bar_left, width - bar_left - time_column, max_seconds}; }
     double row_y(std::size_t lane) const { return top + row * static_cast<double>(lane); }
     double height(std::size_t lanes) const { return row_y(lanes) + 6; }
 
@@ -174,8 +174,8 @@ Bar actual_bar(Frame const& frame, double row_y) {
 
 Bar predicted_bar(double row_y) { return {row_y + 23.5, 4}; }
 
-std::string svg_segment(Segment const& segment, bool alternate, TimeAxis const& axis, Bar bar) {
-    auto const span = segment_span(axis.x(segment.start), axis.x(segment.start + segment.seconds));
+std::string svg_segment(Segment const& segment, bool alternate, Scale const& axis, Bar bar) {
+    auto const span = segment_span(axis.at(segment.start), axis.at(segment.start + segment.seconds));
     auto const time = segment.timed ? seconds_text(segment.seconds) : std::string("time not recorded");
     return fmt::format(
         "<rect class=\"seg {}{}\" x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{:.1f}\">"
@@ -197,7 +197,7 @@ std::string svg_lane(Lane const& lane, bool slowest, Frame const& frame, double 
     out += fmt::format("<text class=\"node-label{}\" x=\"10\" y=\"{:.1f}\">{}</text>", emphasis, text_y,
                        markup_text(lane.label));
     out += fmt::format("<rect class=\"track\" x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{:.1f}\"/>",
-                       axis.left, bar.y, axis.x(lane.seconds) - axis.left, bar.height);
+                       axis.start, bar.y, axis.at(lane.seconds) - axis.start, bar.height);
     for (std::size_t i = 0; i < lane.segments.size(); ++i) {
         out += svg_segment(lane.segments[i], i % 2 == 1, axis, bar);
     }
@@ -206,10 +206,10 @@ std::string svg_lane(Lane const& lane, bool slowest, Frame const& frame, double 
         out += fmt::format(
             "<rect class=\"predicted\" x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{:.1f}\">"
             "<title>predicted load {}</title></rect>",
-            axis.left, predicted.y, axis.x(*lane.predicted) - axis.left, predicted.height,
+            axis.start, predicted.y, axis.at(*lane.predicted) - axis.start, predicted.height,
             seconds_text(*lane.predicted));
     }
-    double const time_x = axis.left + axis.width + 10;
+    double const time_x = axis.start + axis.length + 10;
     out += fmt::format("<text class=\"node-time{}\" x=\"{:.1f}\" y=\"{:.1f}\">{}{}", emphasis, time_x, text_y,
                        seconds_text(lane.seconds), slowest ? " · slowest" : "");
     if (!lane.trouble.empty()) out += fmt::format(" <tspan class=\"trouble\">{}</tspan>", lane.trouble);
@@ -232,7 +232,7 @@ std::string svg_timeline(Timeline const& timeline) {
         out += svg_lane(timeline.lanes[i], highlight && i == timeline.slowest, frame, frame.row_y(i));
     }
     if (timeline.heaviest_predicted) {
-        double const x = axis.x(*timeline.heaviest_predicted);
+        double const x = axis.at(*timeline.heaviest_predicted);
         out += fmt::format(
             "<line class=\"heaviest\" x1=\"{0:.2f}\" y1=\"{1:.1f}\" x2=\"{0:.2f}\" y2=\"{2:.1f}\">"
             "<title>predicted heaviest node {3}</title></line>\n",
