@@ -149,6 +149,8 @@ PlanOptions parse_plan(std::vector<std::string> const& arguments) {
             options.max_nodes = count_of("plan: --max-nodes", *most);
         } else if (auto overhead = option_value(arguments, i, "plan", {"--node-overhead"})) {
             options.node_overhead = node_overhead(*overhead);
+        } else if (auto html = option_value(arguments, i, "plan", {"--html"})) {
+            options.html = *html;
         } else if (argument.size() > 1 && argument[0] == '-') {
             throw UsageError(fmt::format("plan: unknown option '{}'", argument));
         } else {
@@ -212,14 +214,15 @@ std::string usage_text(std::string const& topic) {
         "  slowest test cases and each failure (run takes it too).\n";
     std::string const plan =
         "shardtap plan (--durations FILE | NODE.tap...) [--max-nodes N]\n"
-        "              [--node-overhead SECONDS]\n"
+        "              [--node-overhead SECONDS] [--html FILE]\n"
         "  For 1 to N nodes (default 32, Heroku CI's limit) prints the predicted wall time\n"
         "  (the heaviest node) with the round-robin and the duration strategy, the lower\n"
         "  bound max(total/N, longest test case), the speedup against one node and the\n"
         "  node-seconds billed (every node's run added up); then the smallest node count\n"
         "  within 5% of the best wall time. The durations come from a durations file or the\n"
         "  times in node TAP streams. --node-overhead adds a fixed cost to every node (its\n"
-        "  boot and setup) and the choice takes it into account.\n";
+        "  boot and setup) and the choice takes it into account. --html FILE draws the\n"
+        "  wall time and the billed node-seconds against the node count.\n";
     std::string const statuses =
         "Exit status: 0 all passed and verified; 1 some test failed; 2 the nodes' results\n"
         "do not add up (a node missing, crashed, bailed out or cut short, a test run twice,\n"

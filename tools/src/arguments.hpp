@@ -43,6 +43,7 @@ struct PlanOptions {
     std::vector<std::string> files;        // node TAP streams whose test points carry times
     std::size_t max_nodes = 32;            // --max-nodes N: Heroku CI's most test dynos
     double node_overhead = 0;              // --node-overhead SECONDS: boot and setup per node
+    std::optional<std::string> html;       // --html FILE: the plan drawn (plan_report.hpp)
 };
 
 struct HelpRequest {

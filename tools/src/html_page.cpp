@@ -13,7 +13,8 @@ namespace {
 // System fonts only: the page must not fetch anything.
 constexpr char const* style = R"(
 :root { --pass: #2e9e5b; --pass-alt: #5cbf82; --fail: #d93a3a; --skip: #e5a823; --todo: #8d6cc9;
-        --track: #e3e6ea; --ink: #1f2328; --muted: #59636e; --line: #d0d7de; --slowest: #fff1c2; }
+        --track: #e3e6ea; --ink: #1f2328; --muted: #59636e; --line: #d0d7de; --slowest: #fff1c2;
+        --plan: #2463b5; --plan-light: #a9c4e8; --rr: #e07b1a; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1100px; padding: 24px 28px 40px; color: var(--ink);
        font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
@@ -55,10 +56,19 @@ table { border-collapse: collapse; font-size: 14px; }
 th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: right; }
 th { color: var(--muted); font-weight: 600; }
 td.name, th.name { text-align: left; overflow-wrap: anywhere; }
-tr.slowest td { background: var(--slowest); }
+tr.slowest td, tr.chosen td { background: var(--slowest); }
 td.bad { color: var(--fail); font-weight: 700; }
 .failure { border-left: 4px solid var(--fail); padding: 6px 0 6px 12px; margin: 12px 0; }
 .failure p { margin: 0 0 6px; }
+.line { fill: none; stroke-width: 2.2; stroke-linejoin: round; }
+.line.duration { stroke: var(--plan); stroke-width: 4; } .line.round-robin { stroke: var(--rr); stroke-width: 1.6; }
+.line.lower-bound { stroke: var(--muted); stroke-dasharray: 5 4; stroke-width: 1.6; }
+.point { fill: var(--plan); } .point.chosen { fill: #fff; stroke: var(--plan); stroke-width: 3; }
+.chosen-line { stroke: var(--ink); stroke-dasharray: 2 3; }
+.chosen-text { font-weight: 700; }
+.bar { fill: var(--plan-light); } .bar.chosen { fill: var(--plan); }
+.legend .duration, .legend .chosen { --swatch: var(--plan); } .legend .round-robin { --swatch: var(--rr); }
+.legend .lower-bound { --swatch: var(--muted); } .legend .bar { --swatch: var(--plan-light); }
 pre { margin: 0; padding: 10px 12px; background: #f6f8fa; border-radius: 6px; overflow-x: auto;
       font: 13px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; white-space: pre-wrap; }
 )";
@@ -108,6 +118,11 @@ std::vector<double> ticks(double max, std::size_t at_most) {
     return out;
 }
 
+double rounded_up(double max, std::size_t at_most) {
+    double const step = tick_step(max, at_most);
+    return std::ceil(max / step * (1 - 1e-9)) * step;
+}
+
 std::string tick_text(double seconds, double step) {
     if (seconds == 0) return "0";
     if (step >= 1) return fmt::format("{:g} s", seconds);
@@ -128,10 +143,9 @@ std::string svg_time_grid(Scale const& x, double label_y, double top, double bot
 }
 
 std::string svg_value_grid(Scale const& y, double left, double right, double label_x) {
-    constexpr std::size_t at_most = 6;
-    double const step = tick_step(y.max, at_most);
+    double const step = tick_step(y.max, value_axis_ticks);
     std::string out = "<g class=\"tick\">";
-    for (double tick : ticks(y.max, at_most)) {
+    for (double tick : ticks(y.max, value_axis_ticks)) {
         out += fmt::format(
             "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\"/>"
             "<text x=\"{3:.1f}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>",

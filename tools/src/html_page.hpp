@@ -32,14 +32,17 @@ struct Scale {
 // parts, and the ticks 0, step, 2 step, ... up to max.
 double tick_step(double max, std::size_t at_most);
 std::vector<double> ticks(double max, std::size_t at_most);
+// `max` rounded up to a whole number of such steps: the top of a value axis.
+double rounded_up(double max, std::size_t at_most);
 // A tick's label: "0", "250 ms", "1.5 s"; in ms when the step is below a second.
 std::string tick_text(double seconds, double step);
 
 // A grid of seconds for a horizontal scale: each tick's label at `label_y`, its line from
 // `top` to `bottom`.
 std::string svg_time_grid(Scale const& x, double label_y, double top, double bottom);
-// The same for a vertical scale: each tick's line from `left` to `right`, its label ending
-// at `label_x`.
+// The same for a vertical scale, with at most value_axis_ticks ticks: each tick's line from
+// `left` to `right`, its label ending at `label_x`.
+inline constexpr std::size_t value_axis_ticks = 6;
 std::string svg_value_grid(Scale const& y, double left, double right, double label_x);
 
 // [x, x + width) of a drawn segment from `from` to `to`, with a one-unit gap at its end when it

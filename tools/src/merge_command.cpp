@@ -16,9 +16,7 @@
 #include <fstream>
 
 namespace shardtap::tools {
-namespace {
 
-// Writes `text` to `path` whole, or says why not.
 bool write_file(std::string const& path, std::string const& text, char const* what) {
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
     file << text;
@@ -29,8 +27,6 @@ bool write_file(std::string const& path, std::string const& text, char const* wh
     }
     return true;
 }
-
-}  // namespace
 
 int finish_merge(std::vector<NodeStream> const& streams, OutputOptions const& outputs,
                  std::optional<double> wall_seconds) {
