@@ -2,6 +2,7 @@
 Chromium loads the page, the tests read its DOM as the browser built it and look at a
 screenshot of it."""
 import html.parser
+import json
 import os
 import re
 import shutil
@@ -82,13 +83,13 @@ def tag_class(tag, name):
 
 
 def stream_facts(path):
-    """A node stream's point names in the order they ran (tap-parser, strict) and its elapsed
-    time from its header."""
+    """A node stream's point names in the order they ran and their times in ms, as tap-parser
+    (strict) reads them, and the node's elapsed time from its header."""
     with open(path, "rb") as file:
         text = file.read()
-    names = tap_parser(text).names
+    summary = tap_parser(text)
     elapsed = float(re.search(rb"^# shardtap elapsed: ([\d.]+)$", text, re.M).group(1))
-    return names, elapsed
+    return summary.names, summary.times, elapsed
 
 
 class HtmlReportTest(unittest.TestCase):
@@ -125,7 +126,7 @@ class HtmlReportTest(unittest.TestCase):
         # A row per node, in node order; a segment per test case, in the order it ran.
         rows = list(dom.root.all(tag_class("g", "node")))
         self.assertEqual([row.attrs["data-node"] for row in rows], ["0", "1", "2"])
-        for row, (names, _) in zip(rows, nodes):
+        for row, (names, _, _) in zip(rows, nodes):
             segments = list(row.all(tag_class("rect", "seg")))
             titles = [next(s.all(lambda e: e.tag == "title")).content() for s in segments]
             self.assertEqual([title.split(" · ")[0] for title in titles], names)
@@ -135,15 +136,16 @@ class HtmlReportTest(unittest.TestCase):
         self.assertEqual({name for name, s in segments.items() if "fail" in s.classes()}, {"outcome[3-3]"})
         self.assertEqual({name for name, s in segments.items() if "skip" in s.classes()}, {"outcome[2-2]"})
 
-        # Width by time: each row's segments span its node's time (every test sleeps 50 ms).
-        def span(row):
-            rects = list(row.all(tag_class("rect", "seg")))
-            return float(rects[-1].attrs["x"]) + float(rects[-1].attrs["width"]) - float(rects[0].attrs["x"])
-        longest = max(range(3), key=lambda i: nodes[i][1])
-        for i in range(3):
-            self.assertAlmostEqual(span(rows[i]) / span(rows[longest]), nodes[i][1] / nodes[longest][1],
-                                   delta=0.1)
+        # Width by time: one scale for every segment of every row (a segment gives up one unit
+        # as the gap to its neighbour).
+        times = [time for _, node_times, _ in nodes for time in node_times]
+        widths = [float(s.attrs["width"]) + 1 for row in rows for s in row.all(tag_class("rect", "seg"))]
+        self.assertNotIn(None, times)
+        scale = max(widths) / max(times)
+        for width, time in zip(widths, times):
+            self.assertAlmostEqual(width / scale, time, delta=0.02 * max(times))
         # The slowest node is the one whose stream took longest.
+        longest = max(range(3), key=lambda i: nodes[i][2])
         self.assertEqual([row.attrs["data-node"] for row in rows if "slowest" in row.classes()],
                          [str(longest)])
 
@@ -186,11 +188,40 @@ class HtmlReportTest(unittest.TestCase):
             self.assertIn(f"shardtap: {problem}\n", result.stderr)
         self.assertTrue(any("node 1" in problem for problem in problems), problems)
 
+    def test_the_plan_page_in_a_browser(self):
+        # The sample's 20 test cases of 5 s: 20 nodes are the fewest at the best wall time.
+        with open(self.path("durations.json"), "w") as file:
+            json.dump({"format": "shardtap-durations", "version": 1,
+                       "durations": {f"test_slow[5-{i:02}]": 5.0 for i in range(20)}}, file)
+        page = self.path("plan.html")
+        result = shardtap("plan", "--durations", self.path("durations.json"), "--html", page)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assert_self_contained(page)
+        dom = Dom(dump_dom(page))
+        points = list(dom.root.all(tag_class("circle", "point")))
+        bars = list(dom.root.all(tag_class("rect", "bar")))
+        self.assertEqual([p.attrs["data-nodes"] for p in points], [str(n) for n in range(1, 33)])
+        self.assertEqual([b.attrs["data-nodes"] for b in bars], [str(n) for n in range(1, 33)])
+        self.assertEqual([p.attrs["data-nodes"] for p in points if "chosen" in p.classes()], ["20"])
+        self.assertEqual([b.attrs["data-nodes"] for b in bars if "chosen" in b.classes()], ["20"])
+        self.assertIn("choose 20 nodes", result.stdout)
+        self.assertIn("Choose 20 nodes: 5.00 s wall time", dom.by_id("verdict").content())
+        # Taller bar, more billed: 12 nodes bill a fifth more than 10 for the same 10 s.
+        height = {b.attrs["data-nodes"]: float(b.attrs["height"]) for b in bars}
+        self.assertAlmostEqual(height["12"] / height["10"], 1.2, delta=0.01)
+        wall = {p.attrs["data-nodes"]: float(p.attrs["cy"]) for p in points}
+        self.assertEqual(wall["10"], wall["12"])
+
     def test_an_unwritable_page_is_an_output_error(self):
         result = shardtap("run", "-n", "1", "--out", self.path("out"), "--html",
                           self.path("no", "such", "dir", "page.html"), "--", OUTCOMES, "-r", "tap-stream")
         self.assertEqual(result.returncode, 73, result.stderr)
         self.assertIn("cannot write the HTML report", result.stderr)
+        with open(self.path("d.json"), "w") as file:
+            json.dump({"format": "shardtap-durations", "version": 1, "durations": {"a": 1.0}}, file)
+        result = shardtap("plan", "--durations", self.path("d.json"), "--html", self.path("no", "plan.html"))
+        self.assertEqual(result.returncode, 73, result.stderr)
+        self.assertIn("cannot write the plan page", result.stderr)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 #include "html_report.hpp"
 #include "merge.hpp"
 #include "node_streams.hpp"
+#include "plan.hpp"
+#include "plan_report.hpp"
 
 #include <catch2/catch_approx.hpp>
 #include <catch2/catch_test_macros.hpp>
@@ -182,4 +184,22 @@ TEST_CASE("html geometry: round ticks, placement on the axis, segment gaps, time
     CHECK(seconds_text(0.0508) == "50.8 ms");
     CHECK(seconds_text(5.021) == "5.02 s");
     CHECK(seconds_text(125) == "125 s");
+}
+
+TEST_CASE("plan page: a point and a bar per node count, the choice marked on both") {
+    shardtap::Durations durations;
+    for (int i = 0; i < 20; ++i) durations["test " + std::to_string(i)] = 5.0;
+    auto const table = plan_formation(durations, 32, 0);
+    auto const html = plan_html(table);
+    CHECK(count(html, "<circle class=\"point") == 32);
+    CHECK(count(html, "<rect class=\"bar") == 32);
+    CHECK_THAT(html, ContainsSubstring("<circle class=\"point chosen\" data-nodes=\"20\""));
+    CHECK_THAT(html, ContainsSubstring("<rect class=\"bar chosen\" data-nodes=\"20\""));
+    CHECK_THAT(html, ContainsSubstring("Choose 20 nodes: 5.00 s wall time, 100.0 node-seconds billed"));
+    CHECK(count(html, "<polyline class=\"line ") == 3);
+    CHECK_THAT(html, ContainsSubstring("<tr class=\"chosen\" data-nodes=\"20\">"));
+    for (char const* external : {"http:", "https:", "<script", "@import", "url("}) {
+        CAPTURE(external);
+        CHECK(html.find(external) == std::string::npos);
+    }
 }
