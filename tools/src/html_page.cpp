@@ -48,11 +48,11 @@ svg .tick line { stroke: var(--line); stroke-width: 1; }
                      background: var(--swatch); }
 .legend .pass { --swatch: var(--pass); } .legend .fail { --swatch: var(--fail); }
 .legend .skip { --swatch: var(--skip); } .legend .todo { --swatch: var(--todo); }
-.legend .slowest { --swatch: var(--slowest); }
+.legend .slowest { --swatch: var(--slowest); } .legend .track { --swatch: var(--track); }
 .legend .predicted::before { background: none; border: 1.5px solid #3b4350; height: 6px; }
 .legend .heaviest::before { background: none; border-top: 2px dashed #3b4350; height: 0;
                             vertical-align: 3px; border-radius: 0; }
-table { border-collapse: collapse; font-size: 14px; }
+table { border-collapse: collapse; font-size: 14px; margin-top: 14px; }
 th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: right; }
 th { color: var(--muted); font-weight: 600; }
 td.name, th.name { text-align: left; overflow-wrap: anywhere; }

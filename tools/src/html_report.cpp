@@ -243,7 +243,8 @@ std::string svg_timeline(Timeline const& timeline) {
 
 std::string legend(Timeline const& timeline) {
     std::string out = "<ul class=\"legend\"><li class=\"pass\">passed</li><li class=\"fail\">failed</li>"
-                      "<li class=\"skip\">skipped</li><li class=\"todo\">todo</li>";
+                      "<li class=\"skip\">skipped</li><li class=\"todo\">todo</li>"
+                      "<li class=\"track\">node time outside test cases</li>";
     if (timeline.lanes.size() > 1) out += "<li class=\"slowest\">slowest node</li>";
     if (timeline.predicted) out += "<li class=\"predicted\">predicted load</li>";
     if (timeline.heaviest_predicted) {
