@@ -191,7 +191,7 @@ class BadInputTest(Work):
                 self.assertFalse(os.path.exists(self.path("out")), "nothing may start")
 
     def test_usage_errors(self):
-        for args, message in [((), "shardtap run or shardtap merge"),
+        for args, message in [((), "shardtap run, merge or plan"),
                               (("run", "-n", "2"), "no command after --"),
                               (("run", "-n", "2", SLOW_TESTS), "give the command after --"),
                               (("merge",), "give the nodes' TAP files"),
