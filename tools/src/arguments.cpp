@@ -57,6 +57,10 @@ bool output_option(std::vector<std::string> const& arguments, std::size_t& i,
         outputs.junit = *value;
         return true;
     }
+    if (auto value = option_value(arguments, i, subcommand, {"--html"})) {
+        outputs.html = *value;
+        return true;
+    }
     if (auto value = option_value(arguments, i, subcommand, {"--durations"})) {
         outputs.durations = *value;
         return true;
@@ -153,6 +157,8 @@ PlanOptions parse_plan(std::vector<std::string> const& arguments) {
             options.max_nodes = count_of("plan: --max-nodes", *most);
         } else if (auto overhead = option_value(arguments, i, "plan", {"--node-overhead"})) {
             options.node_overhead = node_overhead(*overhead);
+        } else if (auto html = option_value(arguments, i, "plan", {"--html"})) {
+            options.html = *html;
         } else if (argument.size() > 1 && argument[0] == '-') {
             throw UsageError(fmt::format("plan: unknown option '{}'", argument));
         } else {
@@ -187,7 +193,7 @@ Request parse_arguments(std::vector<std::string> const& arguments) {
 std::string usage_text(std::string const& topic) {
     std::string const run =
         "shardtap run -n N [--out DIR] [--tap FILE] [--junit FILE] [--durations FILE]\n"
-        "             [--timeout SECONDS] -- CMD [ARGS...]\n"
+        "             [--timeout SECONDS] [--html FILE] -- CMD [ARGS...]\n"
         "  Starts N nodes of CMD at once, node i with SHARDTAP_NODE_TOTAL=N and\n"
         "  SHARDTAP_NODE_INDEX=i (and CI_NODE_TOTAL/CI_NODE_INDEX, as Heroku CI sets them).\n"
         "  CMD chooses its own reporter and must write TAP on stdout, e.g. a Catch2 binary\n"
@@ -203,7 +209,7 @@ std::string usage_text(std::string const& topic) {
         "  SIGINT, SIGTERM or SIGHUP: passed on to the nodes, their streams merged, exit\n"
         "  128 + the signal's number.\n";
     std::string const merge =
-        "shardtap merge [--tap FILE] [--junit FILE]\n"
+        "shardtap merge [--tap FILE] [--junit FILE] [--html FILE]\n"
         "               [--durations FILE [--node-durations NODE.json]...] NODE.tap...\n"
         "  Reads one TAP stream per node and verifies that together they are one whole run:\n"
         "  every node present once, the same node count and split fingerprint on all, no\n"
@@ -215,17 +221,20 @@ std::string usage_text(std::string const& topic) {
         "  --node-durations, the times the streams' test points carry are used). --failed\n"
         "  writes the test cases that failed (a timeout or a crash included) as a Catch2\n"
         "  input file: CMD -f FILE runs exactly those again; the file is empty when nothing\n"
-        "  failed (and an empty -f file selects everything: check first).\n";
+        "  failed (and an empty -f file selects everything: check first).\n"
+        "  --html writes one self-contained page: a timeline per node, the verdict, the\n"
+        "  slowest test cases and each failure (run takes it too).\n";
     std::string const plan =
         "shardtap plan (--durations FILE | NODE.tap...) [--max-nodes N]\n"
-        "              [--node-overhead SECONDS]\n"
+        "              [--node-overhead SECONDS] [--html FILE]\n"
         "  For 1 to N nodes (default 32, Heroku CI's limit) prints the predicted wall time\n"
         "  (the heaviest node) with the round-robin and the duration strategy, the lower\n"
         "  bound max(total/N, longest test case), the speedup against one node and the\n"
         "  node-seconds billed (every node's run added up); then the smallest node count\n"
         "  within 5% of the best wall time. The durations come from a durations file or the\n"
         "  times in node TAP streams. --node-overhead adds a fixed cost to every node (its\n"
-        "  boot and setup) and the choice takes it into account.\n";
+        "  boot and setup) and the choice takes it into account. --html FILE draws the\n"
+        "  wall time and the billed node-seconds against the node count.\n";
     std::string const statuses =
         "Exit status: 0 all passed and verified; 1 some test failed; 2 the nodes' results\n"
         "do not add up (a node missing, crashed, bailed out or cut short, a test run twice,\n"

@@ -14,6 +14,7 @@ namespace shardtap::tools {
 struct OutputOptions {
     std::optional<std::string> merged_tap;  // --tap FILE: one TAP stream of every node's points
     std::optional<std::string> junit;       // --junit FILE: JUnit XML, one testsuite per node
+    std::optional<std::string> html;        // --html FILE: a page showing the run (html_report.hpp)
     // --durations FILE: updated with the durations the nodes recorded (created if missing);
     // entries of test cases that did not run this time are kept.
     std::optional<std::string> durations;
@@ -43,6 +44,7 @@ struct PlanOptions {
     std::vector<std::string> files;        // node TAP streams whose test points carry times
     std::size_t max_nodes = 32;            // --max-nodes N: Heroku CI's most test dynos
     double node_overhead = 0;              // --node-overhead SECONDS: boot and setup per node
+    std::optional<std::string> html;       // --html FILE: the plan drawn (plan_report.hpp)
 };
 
 struct HelpRequest {

@@ -18,4 +18,7 @@ int plan_command(PlanOptions const& options);
 int finish_merge(std::vector<NodeStream> const& streams, OutputOptions const& outputs,
                  std::optional<double> wall_seconds);
 
+// Writes `text` to `path` whole, or says on stderr why not ("cannot write the WHAT to ...").
+bool write_file(std::string const& path, std::string const& text, char const* what);
+
 }  // namespace shardtap::tools

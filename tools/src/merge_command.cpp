@@ -1,5 +1,6 @@
 #include "commands.hpp"
 #include "exit_status.hpp"
+#include "html_report.hpp"
 #include "merge.hpp"
 #include "merged_durations.hpp"
 #include "merged_outputs.hpp"
@@ -15,9 +16,7 @@
 #include <fstream>
 
 namespace shardtap::tools {
-namespace {
 
-// Writes `text` to `path` whole, or says why not.
 bool write_file(std::string const& path, std::string const& text, char const* what) {
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
     file << text;
@@ -28,8 +27,6 @@ bool write_file(std::string const& path, std::string const& text, char const* wh
     }
     return true;
 }
-
-}  // namespace
 
 int finish_merge(std::vector<NodeStream> const& streams, OutputOptions const& outputs,
                  std::optional<double> wall_seconds) {
@@ -45,6 +42,7 @@ int finish_merge(std::vector<NodeStream> const& streams, OutputOptions const& ou
     bool written = true;
     if (outputs.merged_tap) written &= write_file(*outputs.merged_tap, merged_tap(streams, merge), "merged TAP stream");
     if (outputs.junit) written &= write_file(*outputs.junit, junit_xml(streams, merge), "JUnit XML");
+    if (outputs.html) written &= write_file(*outputs.html, html_report(streams, merge, wall_seconds), "HTML report");
     if (outputs.failed) {
         auto const rerun = rerun_file(streams);
         for (auto const& warning : rerun.warnings) fmt::print(stderr, "shardtap: warning: {}\n", warning);

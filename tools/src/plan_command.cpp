@@ -3,6 +3,7 @@
 #include "merged_durations.hpp"
 #include "node_stream.hpp"
 #include "plan.hpp"
+#include "plan_report.hpp"
 
 #include "posix/files.hpp"
 
@@ -55,7 +56,9 @@ int plan_command(PlanOptions const& options) {
                    options.durations ? *options.durations : "the TAP files (no test point says its time=)");
         return exit_bad_input;
     }
-    fmt::print("{}", format_plan(plan_formation(durations, options.max_nodes, options.node_overhead)));
+    auto const table = plan_formation(durations, options.max_nodes, options.node_overhead);
+    fmt::print("{}", format_plan(table));
+    if (options.html && !write_file(*options.html, plan_html(table), "plan page")) return exit_cannot_create;
     return exit_ok;
 }
 

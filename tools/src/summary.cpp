@@ -24,6 +24,11 @@ std::string format_summary(MergeResult const& merge, std::optional<double> wall_
                            node.tests, node.passed, node.failed, node.skipped, node.todo,
                            seconds_text(node.seconds), node.source);
     }
+    return out + format_time_line(merge, wall_seconds) + "\n";
+}
+
+std::string format_time_line(MergeResult const& merge, std::optional<double> wall_seconds) {
+    std::string out;
     double const sum = merge.sum_of_seconds;
     if (wall_seconds) {
         out += fmt::format("wall time {:.2f} s for {:.2f} s of node time", *wall_seconds, sum);
@@ -33,7 +38,6 @@ std::string format_summary(MergeResult const& merge, std::optional<double> wall_
                            merge.longest_seconds, sum);
         if (merge.longest_seconds > 0) out += fmt::format(" ({:.1f}x)", sum / merge.longest_seconds);
     }
-    out += "\n";
     return out;
 }
 

@@ -13,6 +13,9 @@ namespace shardtap::tools {
 // against the sum of the nodes' times.
 std::string format_summary(MergeResult const& merge, std::optional<double> wall_seconds);
 
+// The time line alone, without its newline: "wall time 10.1 s for 100 s of node time (9.9x)".
+std::string format_time_line(MergeResult const& merge, std::optional<double> wall_seconds);
+
 // One "shardtap: PROBLEM" line per verification problem.
 std::string format_problems(MergeResult const& merge);
 
