@@ -188,7 +188,7 @@ TEST_CASE("html geometry: round ticks, placement on the axis, segment gaps, time
 
 TEST_CASE("plan page: a point and a bar per node count, the choice marked on both") {
     shardtap::Durations durations;
-    for (int i = 0; i < 20; ++i) durations["test " + std::to_string(i)] = 5.0;
+    for (int i = 0; i < 20; ++i) durations.tests["test " + std::to_string(i)] = 5.0;
     auto const table = plan_formation(durations, 32, 0);
     auto const html = plan_html(table);
     CHECK(count(html, "<circle class=\"point") == 32);
