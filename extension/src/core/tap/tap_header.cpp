@@ -1,7 +1,7 @@
 #include "core/tap/tap_header.hpp"
 #include "core/tap/tap_text.hpp"
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include <charconv>
 #include <cstdlib>
@@ -28,7 +28,7 @@ struct Count {
 
 struct Seconds {
     static void format(std::string& out, std::optional<double> const& value) {
-        fmt::format_to(std::back_inserter(out), "{:.3f}", *value);
+        out += fmt::format("{:.3f}", *value);
     }
     static bool parse(std::string_view text, std::optional<double>& value) {
         std::string const copy(text);
