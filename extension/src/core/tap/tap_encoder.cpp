@@ -1,16 +1,20 @@
 #include "core/tap/tap_encoder.hpp"
 #include "core/tap/tap_text.hpp"
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include <charconv>
 #include <cmath>
-#include <iterator>
 #include <utility>
 #include <stdexcept>
 
 namespace shardtap {
 namespace {
+
+void append_count(std::string& out, std::size_t value) {
+    char digits[20];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+}
 
 // Writes the lines of one diagnostics block, each starting with the block's prefix.
 class BlockWriter {
@@ -32,11 +36,13 @@ public:
     }
     void number(int indent, std::string_view key, std::size_t value) {
         start(indent, key);
-        fmt::format_to(std::back_inserter(m_out), " {}\n", value);
+        m_out += ' ';
+        append_count(m_out, value);
+        m_out += '\n';
     }
     void milliseconds(int indent, std::string_view key, double value) {
         start(indent, key);
-        fmt::format_to(std::back_inserter(m_out), " {:.3f}\n", value);
+        m_out += fmt::format(" {:.3f}\n", value);
     }
     void list(int indent, std::string_view key, std::vector<std::string> const& values) {
         if (values.empty()) return;
@@ -195,7 +201,8 @@ std::string_view TapEncoder::point(TapPointView const& p) {
     ++m_points;
     m_out.clear();
     if (!p.ok) m_out += "not ";
-    fmt::format_to(std::back_inserter(m_out), "ok {}", m_points);
+    m_out += "ok ";
+    append_count(m_out, m_points);
     if (!p.description.empty()) {
         m_out += " - ";
         append_escaped_text(m_out, p.description);
@@ -206,7 +213,7 @@ std::string_view TapEncoder::point(TapPointView const& p) {
         m_out += p.directive == TapDirective::skip ? " # SKIP" : " # TODO";
         if (!p.reason.empty()) append_reason(m_out, p.reason);
     } else if (time) {
-        fmt::format_to(std::back_inserter(m_out), " # {}{:.3f}ms", tap_time_key, *time);
+        m_out += fmt::format(" # {}{:.3f}ms", tap_time_key, *time);
     }
     m_out += '\n';
     bool const has_block = p.diagnostics && !p.diagnostics->empty();
@@ -250,7 +257,7 @@ void TapCrashLines::prepare(DiagnosticsStyle style, std::size_t number, std::str
     m_style = style;
     m_in_test = true;
     m_point.clear();  // each reused: no allocation per test case once they are large enough
-    fmt::format_to(std::back_inserter(m_point), "not ok {}", number);
+    m_point.append("not ok ").append(std::to_string(number));
     m_description.clear();
     append_escaped_text(m_description, description);
     if (!m_description.empty()) m_point.append(" - ").append(m_description);
