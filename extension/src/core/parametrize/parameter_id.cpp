@@ -1,6 +1,6 @@
 #include <shardtap/parameter_id.hpp>
 
-#include <fmt/format.h>
+#include <fmt/core.h>
 
 #include <algorithm>
 #include <charconv>
@@ -22,8 +22,8 @@ std::string shortest(Floating value) {
 
 std::string parameter_id(std::string const& text) { return text; }
 std::string parameter_id(bool value) { return value ? "true" : "false"; }
-std::string parameter_id(long long value) { return fmt::format("{}", value); }
-std::string parameter_id(unsigned long long value) { return fmt::format("{}", value); }
+std::string parameter_id(long long value) { return std::to_string(value); }
+std::string parameter_id(unsigned long long value) { return std::to_string(value); }
 std::string parameter_id(double value) { return shortest(value); }
 std::string parameter_id(float value) { return shortest(value); }
 
@@ -51,7 +51,7 @@ std::string escape_parameter_id(std::string const& id) {
 std::string parametrized_name(std::string const& name, std::string const& id, std::size_t position,
                               std::size_t count) {
     auto const last = count > 0 ? count - 1 : 0;
-    auto const width = fmt::formatted_size("{}", std::max(last, position));
+    auto const width = std::to_string(std::max(last, position)).size();
     if (id.empty()) return fmt::format("{}[{:0{}}]", name, position, width);
     return fmt::format("{}[{}-{:0{}}]", name, escape_parameter_id(id), position, width);
 }
