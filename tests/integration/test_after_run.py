@@ -12,7 +12,7 @@ import unittest
 import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import clean_environment, fixture, run  # noqa: E402
+from harness import clean_environment, durations_by_name, fixture, run  # noqa: E402
 from tap_consumers import tap_parser  # noqa: E402
 
 SHARDTAP = os.environ["SHARDTAP_COMMAND"]
@@ -72,7 +72,7 @@ class TimesTest(Work):
                 shardtap("run", "-n", "3", "--out", self.path(out), "--", SLEEPY, "-r", f"tap-stream{option}")
                 merged = shardtap("merge", "--durations", self.path(f"{out}.json"), *self.node_streams(out))
                 self.assertEqual(merged.returncode, 0, merged.stderr)
-                recorded = json.loads(self.read(f"{out}.json"))["durations"]
+                recorded = durations_by_name(self.path(f"{out}.json"))
                 self.assertEqual(sorted(recorded), [f"sleep {i:02}" for i in range(1, 13)])
                 for i in range(1, 13):
                     slow = i % 3 == 1

@@ -98,7 +98,7 @@ TEST_CASE("plan: durations or TAP files, node count and overhead") {
     CHECK_THAT(usage_error({"plan"}), ContainsSubstring("either --durations FILE or the nodes' TAP files"));
     CHECK_THAT(usage_error({"plan", "--durations", "d.json", "a.tap"}), ContainsSubstring("either"));
     CHECK_THAT(usage_error({"plan", "--max-nodes", "0", "a.tap"}),
-               ContainsSubstring("--max-nodes must be a whole number from 1 to 1024, not '0'"));
+               ContainsSubstring("--max-nodes must be a whole number from 1 to 1024, not \"0\""));
     for (auto const* bad : {"-1", "x", "", "1e3", "nan", "inf"}) {
         CHECK_THAT(usage_error({"plan", "--node-overhead", bad, "a.tap"}),
                    ContainsSubstring("--node-overhead must be a number of seconds"));

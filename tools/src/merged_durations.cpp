@@ -34,7 +34,15 @@ Durations durations_in_stream(TapStream const& stream) {
         if (!point.elapsed_ms || !(*point.elapsed_ms >= 0)) continue;  // also NaN
         // Microseconds, as the listener records them; within what a durations file holds.
         double const seconds = std::min(std::round(*point.elapsed_ms * 1e3) / 1e6, max_recorded_seconds);
-        durations.record(TestIdentity(point.identity()), seconds);
+        // A stream names a test case's class and tags only where its name is shared: a point
+        // without them is known by its name alone, as a version 1 entry is.
+        auto const identity = point.identity();
+        if (identity.class_name.empty() && identity.tags.empty()) {
+            auto [entry, added] = durations.names.emplace(identity.name, seconds);
+            if (!added) entry->second = std::max(entry->second, seconds);
+        } else {
+            durations.record(TestIdentity(identity), seconds);
+        }
     }
     return durations;
 }
