@@ -330,10 +330,8 @@ TEST_CASE("round trip of each point's time, on its line or behind a directive") 
     std::vector<std::pair<TapDirective, double>> expected;
     for (int i = 0; i < 200; ++i) {
         auto const directive = static_cast<TapDirective>(kind(rng));
-        TapPointView point{i % 2 == 0, "name # " + std::to_string(i), directive, "why",
-                           i % 3 == 0 ? &d : nullptr};
-        std::string const name(point.description);
-        point.description = name;
+        std::string const name = "name # " + std::to_string(i);
+        TapPointView point{i % 2 == 0, name, directive, "why", i % 3 == 0 ? &d : nullptr};
         point.elapsed_ms = micros(rng) / 1000.0;
         out += tap.point(point);
         expected.emplace_back(directive, *point.elapsed_ms);

@@ -122,8 +122,9 @@ RerunFile rerun_file(std::vector<NodeStream> const& streams) {
     std::multimap<std::string, Key> by_text;  // for names Catch2 cannot tell apart
     for (auto const& [key, failed] : cases) by_text.emplace(normalised(key.first), key);
 
-    for (auto const& [key, failed] : cases) {
-        if (!failed) continue;
+    for (auto const& entry : cases) {
+        auto const& key = entry.first;  // a name, not a structured binding: the lambda below uses it
+        if (!entry.second) continue;
         RerunTestCase const test{key.first, key.second};
         if (trimmed(test.name).empty() || has_line_break(test.name)) {
             file.warnings.push_back(fmt::format(
@@ -149,7 +150,7 @@ RerunFile rerun_file(std::vector<NodeStream> const& streams) {
                 label(other), why));
         };
         if (match.wildcard()) {
-            for (auto const& entry : cases) check(entry.first);
+            for (auto const& other : cases) check(other.first);
         } else {
             auto const [first, last] = by_text.equal_range(match.text);
             for (auto it = first; it != last; ++it) check(it->second);
