@@ -6,7 +6,10 @@ running the tests (a CI may well set CI_NODE_TOTAL) must never leak into a fixtu
 import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
+import unittest
 import xml.etree.ElementTree as ElementTree
 
 FIXTURE_DIR = os.environ.get("SHARDTAP_FIXTURE_DIR", "")
@@ -90,3 +93,18 @@ def is_failure_status(status):
     """Catch2's exit status for a run with failed assertions: 42 since 3.7.1; before that the
     number of failed assertions, capped at 255 (Ubuntu 24.04 ships 3.4.0)."""
     return status == 42 if catch2_version() >= (3, 7, 1) else 0 < status <= 255
+
+
+class WorkDirectory(unittest.TestCase):
+    """A test case with a fresh temporary directory, self.work, removed after each test."""
+
+    prefix = "shardtap-"
+
+    def setUp(self):
+        self.work = tempfile.mkdtemp(prefix=self.prefix)
+
+    def tearDown(self):
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def path(self, *parts):
+        return os.path.join(self.work, *parts)

@@ -12,7 +12,7 @@ import unittest
 import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import clean_environment, durations_by_name, fixture, run  # noqa: E402
+from harness import WorkDirectory, clean_environment, durations_by_name, fixture, run  # noqa: E402
 from tap_consumers import tap_parser  # noqa: E402
 
 SHARDTAP = os.environ["SHARDTAP_COMMAND"]
@@ -35,15 +35,8 @@ def listed(binary, *args):
     return sorted(case.findtext("Name") for case in root.iter("TestCase"))
 
 
-class Work(unittest.TestCase):
-    def setUp(self):
-        self.work = tempfile.mkdtemp(prefix="shardtap-after-run-")
-
-    def tearDown(self):
-        shutil.rmtree(self.work, ignore_errors=True)
-
-    def path(self, *parts):
-        return os.path.join(self.work, *parts)
+class Work(WorkDirectory):
+    prefix = "shardtap-after-run-"
 
     def read(self, name, mode="r"):
         with open(self.path(name), mode) as file:

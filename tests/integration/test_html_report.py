@@ -13,7 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from browser import dump_dom, read_png, screenshot  # noqa: E402
-from harness import BINARY_DIR, clean_environment, fixture  # noqa: E402
+from harness import BINARY_DIR, WorkDirectory, clean_environment, fixture  # noqa: E402
 from tap_consumers import tap_parser  # noqa: E402
 
 SHARDTAP = os.environ["SHARDTAP_COMMAND"]
@@ -92,15 +92,8 @@ def stream_facts(path):
     return summary.names, summary.times, elapsed
 
 
-class HtmlReportTest(unittest.TestCase):
-    def setUp(self):
-        self.work = tempfile.mkdtemp(prefix="shardtap-html-")
-
-    def tearDown(self):
-        shutil.rmtree(self.work, ignore_errors=True)
-
-    def path(self, *parts):
-        return os.path.join(self.work, *parts)
+class HtmlReportTest(WorkDirectory):
+    prefix = "shardtap-html-"
 
     def run_outcomes(self, page):
         """Three nodes of the outcomes fixture: position 3 fails, position 2 is skipped."""

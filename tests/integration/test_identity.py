@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import clean_environment, durations_entries, fixture, ran  # noqa: E402
+from harness import WorkDirectory, clean_environment, durations_entries, fixture, ran  # noqa: E402
 from tap_consumers import CONSUMERS  # noqa: E402
 
 SHARDTAP = os.environ["SHARDTAP_COMMAND"]
@@ -51,15 +51,8 @@ def shardtap(*args, env=None):
                           capture_output=True, text=True, timeout=300)
 
 
-class SameNamesTest(unittest.TestCase):
-    def setUp(self):
-        self.work = tempfile.mkdtemp(prefix="shardtap-identity-")
-
-    def tearDown(self):
-        shutil.rmtree(self.work, ignore_errors=True)
-
-    def path(self, *parts):
-        return os.path.join(self.work, *parts)
+class SameNamesTest(WorkDirectory):
+    prefix = "shardtap-identity-"
 
     def test_every_test_case_runs_once_on_1_to_7_nodes_and_merges(self):
         everything = collections.Counter(in_stream(*key) for key in SLEEPS)

@@ -15,7 +15,7 @@ import unittest
 import xml.etree.ElementTree as ElementTree
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import clean_environment, durations_by_name, durations_entries, fixture  # noqa: E402
+from harness import WorkDirectory, clean_environment, durations_by_name, durations_entries, fixture  # noqa: E402
 from tap_consumers import tap_parser  # noqa: E402
 
 SHARDTAP = os.environ["SHARDTAP_COMMAND"]
@@ -38,15 +38,8 @@ def tap_points(path):
     return summary.names, summary.exit_status
 
 
-class Work(unittest.TestCase):
-    def setUp(self):
-        self.work = tempfile.mkdtemp(prefix="shardtap-command-")
-
-    def tearDown(self):
-        shutil.rmtree(self.work, ignore_errors=True)
-
-    def path(self, *parts):
-        return os.path.join(self.work, *parts)
+class Work(WorkDirectory):
+    prefix = "shardtap-command-"
 
     def run_sample(self, nodes, out, *sample_args, **extra):
         return shardtap("run", "-n", str(nodes), "--out", self.path(out), *extra.pop("options", ()),
