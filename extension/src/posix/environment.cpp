@@ -1,6 +1,6 @@
 #include "posix/environment.hpp"
 
-extern char** environ;
+#include <unistd.h>  // environ
 
 namespace shardtap {
 
