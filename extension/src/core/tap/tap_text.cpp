@@ -33,6 +33,8 @@ long read_hex(std::string_view text, std::size_t at, int digits) {
     return value;
 }
 
+}  // namespace
+
 void append_utf8(std::string& out, std::uint32_t cp) {
     if (cp < 0x80) {
         out += static_cast<char>(cp);
@@ -50,8 +52,6 @@ void append_utf8(std::string& out, std::uint32_t cp) {
         out += static_cast<char>(0x80 | (cp & 0x3f));
     }
 }
-
-}  // namespace
 
 CodePoint decode_utf8(std::string_view text, std::size_t at) {
     if (at >= text.size()) return {};
