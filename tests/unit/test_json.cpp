@@ -111,9 +111,15 @@ Nlohmann random_value(std::mt19937& rng, int depth = 0) {
     switch (depth > 3 ? rng() % 4 : rng() % 6) {
         case 0: return nullptr;
         case 1: return rng() % 2 == 0;
-        case 2: return rng() % 2 ? Nlohmann(static_cast<int>(rng() % 2001) - 1000)
-                                 : Nlohmann(std::ldexp(static_cast<double>(rng()), static_cast<int>(rng() % 80) - 60));
-        case 3: return std::string(1 + rng() % 3, static_cast<char>('a' + rng() % 3));
+        case 2: {
+            if (rng() % 2) return static_cast<int>(rng() % 2001) - 1000;
+            auto const mantissa = static_cast<double>(rng());
+            return std::ldexp(mantissa, static_cast<int>(rng() % 80) - 60);
+        }
+        case 3: {
+            auto const length = 1 + rng() % 3;
+            return std::string(length, static_cast<char>('a' + rng() % 3));
+        }
         case 4: {
             auto array = Nlohmann::array();
             for (auto n = rng() % 4; n > 0; --n) array.push_back(random_value(rng, depth + 1));
