@@ -4,24 +4,17 @@
 // parse_durations accepts must read back the same after format_durations.
 #include "core/durations/durations.hpp"
 #include "core/text/json.hpp"
+#include "fuzz_require.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
 
 using namespace shardtap;
 
 namespace {
-
-void require(bool condition, char const* what) {
-    if (condition) return;
-    std::fprintf(stderr, "fuzz_json: %s\n", what);
-    std::abort();
-}
 
 void check_json(std::string_view text) {
     std::optional<JsonValue> value;
