@@ -2,7 +2,6 @@
 // JSON text (RFC 8259), read strictly and written the way nlohmann_json's dump() writes it, for
 // the durations file. Small on purpose: a test binary compiles it, so no heavy header.
 
-#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <string_view>
