@@ -33,6 +33,9 @@ struct CodePoint {
 // escaping here and the shardtap command's XML share it.
 CodePoint decode_utf8(std::string_view text, std::size_t at);
 
+// Appends `value` as `digits` lowercase hex digits, the highest first.
+void append_hex(std::string& out, std::uint32_t value, int digits);
+
 // Appends the UTF-8 form of `cp` (a code point up to U+10FFFF).
 void append_utf8(std::string& out, std::uint32_t cp);
 

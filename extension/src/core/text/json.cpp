@@ -32,14 +32,6 @@ bool operator==(JsonValue const& a, JsonValue const& b) {
 
 namespace {
 
-constexpr char hex_digits[] = "0123456789abcdef";
-
-void append_hex(std::string& out, std::uint32_t value, int digits) {
-    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) {
-        out += hex_digits[(value >> shift) & 0xf];
-    }
-}
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // For a number std::from_chars finds out of range: whether it is too small for a double (and
@@ -60,9 +52,9 @@ bool too_small(std::string_view number) {
     return (first < point ? point - first - 1 : point - first) + exponent < 0;
 }
 
-class Parser {
+class JsonParser {
 public:
-    explicit Parser(std::string_view text) : text_(text) {}
+    explicit JsonParser(std::string_view text) : text_(text) {}
 
     JsonValue document() {
         if (text_.substr(0, 3) == "\xEF\xBB\xBF") at_ = 3;
@@ -371,7 +363,7 @@ void append_json(std::string& out, JsonValue const& value) {
 
 }  // namespace
 
-JsonValue parse_json(std::string_view text) { return Parser(text).document(); }
+JsonValue parse_json(std::string_view text) { return JsonParser(text).document(); }
 
 void append_json_string(std::string& out, std::string_view text) {
     out += '"';
