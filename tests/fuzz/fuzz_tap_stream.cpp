@@ -7,6 +7,7 @@
 // <run>-<points>.tap, for check_fuzz_tap_stream.py to hand to tap-parser --strict.
 #include "core/tap/tap_encoder.hpp"
 #include "core/tap/tap_reader.hpp"
+#include "fuzz_require.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -22,12 +23,6 @@
 using namespace shardtap;
 
 namespace {
-
-void require(bool condition, char const* what) {
-    if (condition) return;
-    std::fprintf(stderr, "fuzz_tap_stream: %s\n", what);
-    std::abort();
-}
 
 std::string text(FuzzedDataProvider& in) { return in.ConsumeRandomLengthString(64); }
 

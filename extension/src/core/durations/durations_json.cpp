@@ -1,87 +1,69 @@
 #include "core/durations/durations.hpp"
 
+#include "core/text/json.hpp"
 #include "core/text/quoted.hpp"
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <nlohmann/json.hpp>
+#include <fmt/core.h>
 
-#include <cmath>
 #include <optional>
-#include <vector>
 
 namespace shardtap {
 namespace {
-
-using Json = nlohmann::json;
-
-std::string shown(Json const& value) {
-    return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
 
 [[noreturn]] void fail(std::string_view source, std::string const& problem) {
     throw DurationsError(fmt::format("shardtap: durations file {}: {}", in_quotes(source), problem));
 }
 
-// nlohmann's messages start with "[json.exception.parse_error.101] ": not for users.
-std::string without_exception_id(std::string message) {
-    if (!message.empty() && message.front() == '[') {
-        auto end = message.find("] ");
-        if (end != std::string::npos) message.erase(0, end + 2);
-    }
-    return message;
-}
-
 std::string duration_of(TestIdentityView test) { return "the duration of " + describe(test); }
 
-double seconds_of(Json const& value, std::string const& what, std::string_view source) {
-    if (!value.is_number()) {
-        fail(source, fmt::format("{} is {}, expected a number of seconds", what, shown(value)));
+double seconds_of(JsonValue const& value, std::string const& what, std::string_view source) {
+    if (value.type != JsonType::number) {
+        fail(source, fmt::format("{} is {}, expected a number of seconds", what, write_json(value)));
     }
-    auto const seconds = value.get<double>();
-    if (!(seconds >= 0)) fail(source, fmt::format("{} is negative: {}", what, shown(value)));
+    auto const seconds = value.number;
+    if (!(seconds >= 0)) fail(source, fmt::format("{} is negative: {}", what, write_json(value)));
     if (seconds > max_recorded_seconds) {
         fail(source, fmt::format("{} is {}, more than the largest allowed, {} seconds", what,
-                                 shown(value), max_recorded_seconds));
+                                 write_json(value), max_recorded_seconds));
     }
     return seconds;
 }
 
 // Version 1: {"name": seconds, ...}, every entry by name only.
-void read_version_1(Json const& entries, std::string_view source, Durations& durations) {
-    if (!entries.is_object()) {
+void read_version_1(JsonValue const& entries, std::string_view source, Durations& durations) {
+    if (entries.type != JsonType::object) {
         fail(source, fmt::format("\"durations\" is {}, expected an object of test case name to "
-                                 "seconds (version 1)", shown(entries)));
+                                 "seconds (version 1)", write_json(entries)));
     }
-    for (auto const& [name, value] : entries.items()) {
+    for (auto const& [name, value] : entries.object) {
         durations.names.emplace(name, seconds_of(value, duration_of({name, {}, {}}), source));
     }
 }
 
 // A string field of a version 2 entry; none when the entry lacks it.
-std::optional<std::string> text_field(Json const& entry, char const* key, std::size_t number,
+std::optional<std::string> text_field(JsonValue const& entry, char const* key, std::size_t number,
                                       std::string_view source) {
-    auto found = entry.find(key);
-    if (found == entry.end()) return std::nullopt;
-    if (!found->is_string()) {
+    auto const* found = entry.find(key);
+    if (!found) return std::nullopt;
+    if (found->type != JsonType::string) {
         fail(source, fmt::format("entry {} of \"durations\" has \"{}\": {}, expected a string",
-                                 number, key, shown(*found)));
+                                 number, key, write_json(*found)));
     }
-    return found->get<std::string>();
+    return found->string;
 }
 
 // Version 2: [{"name", "class", "tags", "seconds"}, ...]; "class" and "tags" both or neither.
-void read_version_2(Json const& entries, std::string_view source, Durations& durations) {
-    if (!entries.is_array()) {
+void read_version_2(JsonValue const& entries, std::string_view source, Durations& durations) {
+    if (entries.type != JsonType::array) {
         fail(source, fmt::format("\"durations\" is {}, expected a list of {{\"name\", \"class\", "
-                                 "\"tags\", \"seconds\"}} objects (version 2)", shown(entries)));
+                                 "\"tags\", \"seconds\"}} objects (version 2)", write_json(entries)));
     }
     std::size_t number = 0;
-    for (auto const& entry : entries) {
+    for (auto const& entry : entries.array) {
         ++number;
-        if (!entry.is_object()) {
+        if (entry.type != JsonType::object) {
             fail(source, fmt::format("entry {} of \"durations\" is {}, expected an object", number,
-                                     shown(entry)));
+                                     write_json(entry)));
         }
         auto name = text_field(entry, "name", number, source);
         auto class_name = text_field(entry, "class", number, source);
@@ -96,8 +78,8 @@ void read_version_2(Json const& entries, std::string_view source, Durations& dur
         bool const name_only = !class_name;
         TestIdentity test{std::move(*name), class_name.value_or(""), tags.value_or("")};
         auto const what = duration_of(test);
-        auto seconds = entry.find("seconds");
-        if (seconds == entry.end()) fail(source, what + " is missing: no \"seconds\"");
+        auto const* seconds = entry.find("seconds");
+        if (!seconds) fail(source, what + " is missing: no \"seconds\"");
         auto const value = seconds_of(*seconds, what, source);
         bool const added = name_only ? durations.names.emplace(test.name, value).second
                                      : durations.tests.emplace(std::move(test), value).second;
@@ -105,36 +87,53 @@ void read_version_2(Json const& entries, std::string_view source, Durations& dur
     }
 }
 
+// One line of a version 2 file: by name only without `test`.
+void append_entry(std::string& out, std::string_view name, double seconds,
+                  TestIdentity const* test = nullptr) {
+    out += out.back() == '[' ? "\n    " : ",\n    ";  // the first entry follows the '['
+    out += "{\"name\": ";
+    append_json_string(out, name);
+    if (test) {
+        out += ", \"class\": ";
+        append_json_string(out, test->class_name);
+        out += ", \"tags\": ";
+        append_json_string(out, test->tags);
+    }
+    out += ", \"seconds\": ";
+    append_json_number(out, seconds);
+    out += '}';
+}
+
 }  // namespace
 
 Durations parse_durations(std::string_view text, std::string_view source) {
-    Json document;
+    JsonValue document;
     try {
-        document = Json::parse(text.begin(), text.end());
-    } catch (Json::exception const& error) {
-        fail(source, "malformed JSON: " + without_exception_id(error.what()));
+        document = parse_json(text);
+    } catch (JsonError const& error) {
+        fail(source, std::string("malformed JSON: ") + error.what());
     }
-    if (!document.is_object()) fail(source, "malformed: the top level is not a JSON object");
+    if (document.type != JsonType::object) fail(source, "malformed: the top level is not a JSON object");
 
-    auto format = document.find("format");
-    if (format == document.end()) fail(source, "not a shardtap durations file: no \"format\" field");
-    if (!format->is_string() || format->get<std::string>() != durations_format) {
-        fail(source, fmt::format("wrong format {}, expected \"{}\"", shown(*format),
+    auto const* format = document.find("format");
+    if (!format) fail(source, "not a shardtap durations file: no \"format\" field");
+    if (format->type != JsonType::string || format->string != durations_format) {
+        fail(source, fmt::format("wrong format {}, expected \"{}\"", write_json(*format),
                                  durations_format));
     }
-    auto version = document.find("version");
-    if (version == document.end()) fail(source, "no \"version\" field");
-    bool const known = version->is_number_integer() &&
-                       (version->get<long long>() == 1 || version->get<long long>() == 2);
+    auto const* version = document.find("version");
+    if (!version) fail(source, "no \"version\" field");
+    bool const known = version->type == JsonType::number && version->integer &&
+                       (version->number == 1 || version->number == 2);
     if (!known) {
         fail(source, fmt::format("unsupported version {}: this shardtap reads versions 1 and 2",
-                                 shown(*version)));
+                                 write_json(*version)));
     }
-    auto entries = document.find("durations");
-    if (entries == document.end()) fail(source, "no \"durations\" field");
+    auto const* entries = document.find("durations");
+    if (!entries) fail(source, "no \"durations\" field");
 
     Durations durations;
-    if (version->get<long long>() == 1) {
+    if (version->number == 1) {
         read_version_1(*entries, source, durations);
     } else {
         read_version_2(*entries, source, durations);
@@ -143,23 +142,13 @@ Durations parse_durations(std::string_view text, std::string_view source) {
 }
 
 std::string format_durations(Durations const& durations) {
-    auto const quoted = [](std::string const& text) {
-        return Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
-    };
-    std::vector<std::string> lines;
-    for (auto const& [test, seconds] : durations.tests) {
-        lines.push_back(fmt::format("{{\"name\": {}, \"class\": {}, \"tags\": {}, \"seconds\": {}}}",
-                                    quoted(test.name), quoted(test.class_name), quoted(test.tags),
-                                    Json(seconds).dump()));
-    }
-    for (auto const& [name, seconds] : durations.names) {
-        lines.push_back(fmt::format("{{\"name\": {}, \"seconds\": {}}}", quoted(name),
-                                    Json(seconds).dump()));
-    }
-    return fmt::format("{{\n  \"format\": \"{}\",\n  \"version\": {},\n  \"durations\": [{}{}]\n}}\n",
-                       durations_format, durations_version,
-                       lines.empty() ? "" : "\n    " + fmt::format("{}", fmt::join(lines, ",\n    ")),
-                       lines.empty() ? "" : "\n  ");
+    std::string out = "{\n  \"format\": ";
+    append_json_string(out, durations_format);
+    out += ",\n  \"version\": " + std::to_string(durations_version) + ",\n  \"durations\": [";
+    for (auto const& [test, seconds] : durations.tests) append_entry(out, test.name, seconds, &test);
+    for (auto const& [name, seconds] : durations.names) append_entry(out, name, seconds);
+    out += durations.empty() ? "]\n}\n" : "\n  ]\n}\n";
+    return out;
 }
 
 }  // namespace shardtap

@@ -5,13 +5,10 @@
 namespace shardtap {
 namespace {
 
-constexpr char hex_digits[] = "0123456789abcdef";
-
 void append_hex_byte(std::string& out, char prefix, unsigned char byte) {
     out += '\\';
     out += prefix;
-    out += hex_digits[byte >> 4];
-    out += hex_digits[byte & 0xf];
+    append_hex(out, byte, 2);
 }
 
 int hex_value(char c) {
@@ -33,6 +30,13 @@ long read_hex(std::string_view text, std::size_t at, int digits) {
     return value;
 }
 
+}  // namespace
+
+void append_hex(std::string& out, std::uint32_t value, int digits) {
+    static constexpr char hex_digits[] = "0123456789abcdef";
+    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += hex_digits[(value >> shift) & 0xf];
+}
+
 void append_utf8(std::string& out, std::uint32_t cp) {
     if (cp < 0x80) {
         out += static_cast<char>(cp);
@@ -50,8 +54,6 @@ void append_utf8(std::string& out, std::uint32_t cp) {
         out += static_cast<char>(0x80 | (cp & 0x3f));
     }
 }
-
-}  // namespace
 
 CodePoint decode_utf8(std::string_view text, std::size_t at) {
     if (at >= text.size()) return {};
@@ -134,7 +136,7 @@ void append_escaped(std::string& out, std::string_view text, char special, WideE
             i += cp.length;
         } else {
             out += "\\u";
-            for (int shift = 12; shift >= 0; shift -= 4) out += hex_digits[(cp.value >> shift) & 0xf];
+            append_hex(out, cp.value, 4);
             i += cp.length;
         }
     }

@@ -33,6 +33,12 @@ struct CodePoint {
 // escaping here and the shardtap command's XML share it.
 CodePoint decode_utf8(std::string_view text, std::size_t at);
 
+// Appends `value` as `digits` lowercase hex digits, the highest first.
+void append_hex(std::string& out, std::uint32_t value, int digits);
+
+// Appends the UTF-8 form of `cp` (a code point up to U+10FFFF).
+void append_utf8(std::string& out, std::uint32_t cp);
+
 // A double-quoted YAML 1.2 scalar: `"`, `\`, control and non-printable characters escaped
 // (`\n`, `\t`, `\xHH`, `\uHHHH`). A byte that is not UTF-8 is written `\xHH`: valid YAML
 // (a YAML parser reads U+00HH), and read_yaml_quoted gives the original byte back.
