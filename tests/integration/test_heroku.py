@@ -51,7 +51,7 @@ class AppJsonTest(unittest.TestCase):
         urls = [buildpack["url"] for buildpack in self.test["buildpacks"]]
         self.assertEqual(urls[0], "heroku-community/apt")
         packages = aptfile_packages()
-        for package in ("catch2", "libfmt-dev", "nlohmann-json3-dev", "ninja-build", "cmake"):
+        for package in ("catch2", "libfmt-dev", "ninja-build", "cmake"):
             self.assertIn(package, packages)
         for package in packages:
             self.assertRegex(package, r"^[a-z0-9][a-z0-9+.-]*$", "one Ubuntu package name a line")
@@ -142,12 +142,27 @@ class HerokuRunTest(unittest.TestCase):
         self.assertEqual(self.setup.returncode, 0, self.setup.stdout + self.setup.stderr)
         with open(os.path.join(self.home, "build", "heroku", "CMakeCache.txt")) as file:
             cache = file.read()
-        for package in ("Catch2", "fmt", "nlohmann_json"):
+        for package in ("Catch2", "fmt"):
             found = re.search(rf"^{package}_DIR:PATH=(.*)$", cache, re.MULTILINE).group(1)
             self.assertTrue(found.startswith(os.path.join(self.home, ".apt", "usr")),
                             f"{package} found in {found}, not in $HOME/.apt")
         slow_tests = os.path.join(self.home, "build", "heroku", "sample_project", "slow_tests")
         self.assertEqual(catch2_version(slow_tests), catch2_version())
+
+    def test_setup_builds_only_what_the_dynos_run(self):
+        if not self.simulated:
+            self.skipTest("the test-setup build runs in the plain pass of scripts/test")
+        self.assertEqual(self.setup.returncode, 0, self.setup.stdout + self.setup.stderr)
+        built = set()
+        for directory, _, files in os.walk(os.path.join(self.home, "build", "heroku")):
+            built.update(name for name in files if name.endswith((".a", ".o")))
+        # shardtap and shardtap::main, as one translation unit and main(); the sample's two
+        # files. No layer library, no shardtap command, no test.
+        self.assertEqual(sorted(name for name in built if name.endswith(".a")),
+                         ["libshardtap.a", "libshardtap_main.a"])
+        self.assertEqual(sorted(name for name in built if name.endswith(".o")),
+                         ["main.cpp.o", "slow_tests.cpp.o", "unity_0_cxx.cxx.o",
+                          "wait_time_scale.cpp.o"])
 
     def test_twelve_dynos_run_the_twenty_tests_once_in_heroku_safe_tap(self):
         self.assertEqual(self.app["formation"]["test"]["quantity"], DYNOS)
