@@ -9,7 +9,7 @@
 namespace shardtap {
 namespace {
 
-constexpr std::string_view prefix = "# shardtap ";
+constexpr std::string_view field_prefix = "# shardtap ";
 
 // How one kind of value is written and read back.
 struct Count {
@@ -100,14 +100,14 @@ bool operator==(TapHeader const& a, TapHeader const& b) {
 void append_tap_header(std::string& out, TapHeader const& header) {
     for (auto const& f : fields) {
         if (!f.is_set(header)) continue;
-        out += prefix;
+        out += field_prefix;
         out += f.key;
         out += ": ";
         f.format(out, header);
         out += '\n';
     }
     for (auto const& [key, value] : header.other) {
-        out += prefix;
+        out += field_prefix;
         out += key;
         out += ": ";
         append_escaped_text(out, value);
@@ -122,8 +122,8 @@ std::string format_tap_header(TapHeader const& header) {
 }
 
 HeaderLine read_tap_header_line(std::string_view line, TapHeader& header, std::string& error) {
-    if (line.substr(0, prefix.size()) != prefix) return HeaderLine::not_a_field;
-    auto const rest = line.substr(prefix.size());
+    if (line.substr(0, field_prefix.size()) != field_prefix) return HeaderLine::not_a_field;
+    auto const rest = line.substr(field_prefix.size());
     auto const colon = rest.find(": ");
     if (colon == std::string_view::npos || !is_key(rest.substr(0, colon))) {
         return HeaderLine::not_a_field;  // a comment that merely starts with "shardtap"
