@@ -18,7 +18,8 @@ int hex_value(char c) {
     return -1;
 }
 
-// Reads `digits` hex digits at text[at]; -1 when they are not all there.
+}  // namespace
+
 long read_hex(std::string_view text, std::size_t at, int digits) {
     if (at + static_cast<std::size_t>(digits) > text.size()) return -1;
     long value = 0;
@@ -29,8 +30,6 @@ long read_hex(std::string_view text, std::size_t at, int digits) {
     }
     return value;
 }
-
-}  // namespace
 
 void append_hex(std::string& out, std::uint32_t value, int digits) {
     static constexpr char hex_digits[] = "0123456789abcdef";

@@ -36,6 +36,9 @@ CodePoint decode_utf8(std::string_view text, std::size_t at);
 // Appends `value` as `digits` lowercase hex digits, the highest first.
 void append_hex(std::string& out, std::uint32_t value, int digits);
 
+// Reads `digits` hex digits (either case) at text[at]; -1 when they are not all there.
+long read_hex(std::string_view text, std::size_t at, int digits);
+
 // Appends the UTF-8 form of `cp` (a code point up to U+10FFFF).
 void append_utf8(std::string& out, std::uint32_t cp);
 

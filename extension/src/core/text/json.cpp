@@ -269,15 +269,13 @@ private:
 
     // The four hex digits after the 'u' at at_; at_ moves past them.
     std::uint32_t hex4() {
-        auto const digits = text_.substr(++at_, 4);
-        std::uint32_t code = 0;
-        auto const end = std::from_chars(digits.data(), digits.data() + digits.size(), code, 16).ptr;
-        if (end != digits.data() + 4) {
-            at_ = static_cast<std::size_t>(end - text_.data());
+        auto const code = read_hex(text_, ++at_, 4);
+        if (code < 0) {
+            while (read_hex(text_, at_, 1) >= 0) ++at_;  // to the first that is not one
             expected("4 hex digits after \\u");
         }
         at_ += 4;
-        return code;
+        return static_cast<std::uint32_t>(code);
     }
 
     // Reads the digits at at_; false when there is none.
