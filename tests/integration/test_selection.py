@@ -244,6 +244,57 @@ class ThreeWaysInTest(unittest.TestCase):
                                                 "SHARDTAP_STRATEGY": "round-robin"})
 
 
+class NamedRunTest(unittest.TestCase):
+    """A run given one test case by its exact name, as ctest starts each test that
+    catch_discover_tests registered, takes it from the node's share of the whole suite."""
+
+    @staticmethod
+    def escaped(name):
+        return re.sub(r"([\\,\[\]])", r"\\\1", name)  # as CatchAddTests.cmake escapes it
+
+    def test_each_test_case_runs_on_its_own_node_and_fails_everywhere_else(self):
+        nodes = 3
+        for binary in (SUITE, DROPIN):
+            shares = [ran(binary, env={"CI_NODE_TOTAL": nodes, "CI_NODE_INDEX": i}) for i in range(nodes)]
+            for case in sorted(set().union(*shares)):
+                name = case.rsplit(" @", 1)[0]
+                # Catch2's own pick for the argument: more than one where names differ only in
+                # ASCII case, or are shared across fixture classes.
+                matched = ran(PLAIN, self.escaped(name))
+                if not all(m.rsplit(" @", 1)[0].lower() == name.lower() for m in matched):
+                    continue  # Catch2 reads this name as a filter ("exclude:..."): not a named run
+                with self.subTest(binary=os.path.basename(binary), case=case):
+                    self.assertIn(case, matched)
+                    for index, share in enumerate(shares):
+                        env = {"CI_NODE_TOTAL": nodes, "CI_NODE_INDEX": index}
+                        result = run(binary, "-r", "xml", self.escaped(name), env=env)
+                        own = [m for m in share if m in matched]
+                        if own:
+                            self.assertEqual(result.returncode, 0, result.stderr)
+                            self.assertEqual(sorted(xml_test_cases(result.stdout)), sorted(own))
+                        else:
+                            self.assertEqual(result.returncode, 1, result.stderr)
+                            self.assertRegex(result.stderr.decode(), rf"(?m)^shardtap: test case .* is not "
+                                             rf"in node {index} of {nodes}'s share.*shardtap_discover_tests")
+                            self.assertNotIn(b"<TestCase", result.stdout)
+
+    def test_listing_a_foreign_test_case_by_name_lists_nothing(self):
+        share = ran(SUITE, env={"CI_NODE_TOTAL": 2, "CI_NODE_INDEX": 0})
+        name = share[0].rsplit(" @", 1)[0]
+        for binary in (SUITE, DROPIN):
+            listed = run(binary, "--list-tests", "--verbosity", "quiet", self.escaped(name),
+                         env={"CI_NODE_TOTAL": 2, "CI_NODE_INDEX": 1})
+            self.assertEqual((listed.returncode, listed.stdout), (0, b""), listed.stderr)
+
+    def test_a_pattern_is_split_after_its_filter(self):
+        # Not a name: a wildcard keeps "filters first, then split", as every run did before.
+        for index in range(2):
+            env = {"CI_NODE_TOTAL": 2, "CI_NODE_INDEX": index}
+            matched = ran(PLAIN, "generated*")
+            self.assertGreater(len(matched), 1)
+            self.assertEqual(ran(SUITE, "generated*", env=env), matched[index::2])
+
+
 class DropInBehaviourTest(unittest.TestCase):
     """What a listener cannot reach, and how the drop-in way behaves there."""
 
@@ -305,12 +356,17 @@ class DropInBehaviourTest(unittest.TestCase):
         catch2_own = ran(PLAIN, "--shard-count", "3", "--shard-index", "2")
         self.assertEqual(ran(DROPIN, "--shard-count", "3", "--shard-index", "2", env=env), catch2_own)
 
-    def test_list_tests_lists_the_whole_suite_and_says_so(self):
-        env = {"CI_NODE_TOTAL": 7, "CI_NODE_INDEX": 4}
-        listed = run(DROPIN, "--list-tests", env=env)
-        self.assertEqual(listed.returncode, 0)
-        self.assertEqual(listed.stdout, run(PLAIN, "--list-tests").stdout)
-        self.assertIn(b"this list is the whole suite", listed.stderr)
+    def test_list_tests_lists_the_share_as_shardtap_main_does(self):
+        # catch_discover_tests lists with --list-tests: the list must be the node's share.
+        for index in range(7):
+            env = {"CI_NODE_TOTAL": 7, "CI_NODE_INDEX": index}
+            with self.subTest(index=index):
+                listed = run(DROPIN, "--list-tests", "--verbosity", "quiet", env=env)
+                self.assertEqual(listed.returncode, 0, listed.stderr)
+                own = run(SUITE, "--list-tests", "--verbosity", "quiet", env=env)
+                self.assertEqual(listed.stdout, own.stdout)
+                self.assertEqual(sorted(name.strip() for name in listed.stdout.decode().splitlines()),
+                                 sorted(case.rsplit(" @", 1)[0] for case in ran(DROPIN, env=env)))
         self.assertNotIn(b"shardtap", run(DROPIN, "--list-tests").stderr)
 
     def test_a_test_case_outside_the_share_stops_the_node(self):

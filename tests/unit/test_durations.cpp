@@ -13,6 +13,11 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <string>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace shardtap;
 using Catch::Matchers::ContainsSubstring;
@@ -213,6 +218,55 @@ TEST_CASE("a failed write leaves the old file as it was and no temporary file") 
                           ContainsSubstring(path) && ContainsSubstring("No such file or directory"));
         CHECK(directory.entries().empty());
     }
+}
+
+TEST_CASE("merge_into_durations_file creates the file, then replaces only what it records") {
+    TemporaryDirectory directory;
+    auto const path = directory.file("durations.json");
+    merge_into_durations_file(path, {{"a", 1.0}, {"b", 2.0}});
+    CHECK(read_durations(path) == Durations{{"a", 1.0}, {"b", 2.0}});
+    merge_into_durations_file(path, {{"b", 0.5}, {"c", 3.0}});
+    CHECK(read_durations(path) == Durations{{"a", 1.0}, {"b", 0.5}, {"c", 3.0}});
+    CHECK(directory.entries() == std::vector<std::string>{"durations.json"});
+}
+
+TEST_CASE("processes merging into one file at once all keep their entries") {
+    // As ctest -j runs one process per test case, each recording into SHARDTAP_DURATIONS_OUT.
+    TemporaryDirectory directory;
+    auto const path = directory.file("durations.json");
+    constexpr int processes = 16;
+    std::vector<pid_t> children;
+    for (int i = 0; i < processes; ++i) {
+        pid_t const child = fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            try {
+                merge_into_durations_file(path, {{TestIdentity("t" + std::to_string(i)), i * 1.0}});
+                _exit(0);
+            } catch (...) {
+                _exit(1);
+            }
+        }
+        children.push_back(child);
+    }
+    for (pid_t child : children) {
+        int status = 0;
+        REQUIRE(waitpid(child, &status, 0) == child);
+        CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    }
+    auto const merged = read_durations(path);
+    CHECK(merged.tests.size() == processes);
+    for (int i = 0; i < processes; ++i) CHECK(merged.tests.at("t" + std::to_string(i)) == i * 1.0);
+    CHECK(directory.entries() == std::vector<std::string>{"durations.json"});
+}
+
+TEST_CASE("a merge into a file that is not a durations file fails naming it, and leaves it") {
+    TemporaryDirectory directory;
+    auto const path = directory.file("durations.json");
+    put(path, "not json");
+    CHECK_THROWS_WITH(merge_into_durations_file(path, {{"a", 1.0}}), ContainsSubstring(path));
+    std::ifstream file(path);
+    CHECK(std::string(std::istreambuf_iterator<char>(file), {}) == "not json");
 }
 
 TEST_CASE("check_durations_writable finds the problems write_durations would, and writes nothing") {

@@ -1,5 +1,7 @@
 #include "catch2_bridge.hpp"
 
+#include "core/split/named_run.hpp"
+
 #include <catch2/catch_config.hpp>
 #include <catch2/catch_test_spec.hpp>
 #include <catch2/catch_version.hpp>
@@ -92,17 +94,36 @@ std::string catch2_version() {
     return text.str();
 }
 
+std::vector<Catch::TestCaseInfo const*> unhidden_test_cases() {
+    std::vector<Catch::TestCaseInfo const*> result;
+    for (auto const& test : Catch::getRegistryHub().getTestCaseRegistry().getAllTests()) {
+        if (!test.getTestCaseInfo().isHidden()) result.push_back(&test.getTestCaseInfo());
+    }
+    return result;
+}
+
+std::optional<std::string> named_test_cases(Catch::IConfig const& config,
+                                            std::vector<Catch::TestCaseInfo const*> const& matched) {
+    auto const& arguments = config.getTestsOrTags();
+    if (arguments.size() != 1 || matched.empty()) return std::nullopt;
+    bool const named = std::all_of(matched.begin(), matched.end(), [&](auto const* info) {
+        return !info->isHidden() && names_test_case(arguments[0], info->name);
+    });
+    if (!named) return std::nullopt;
+    return unescaped_test_spec(arguments[0]);
+}
+
+bool lists_tests(Catch::IConfig const& config) {
+    auto const* full = dynamic_cast<Catch::Config const*>(&config);
+    return full && full->listTests();
+}
+
 std::vector<Catch::TestCaseInfo const*> candidates(Catch::IConfig const& config,
                                                    std::vector<std::string>& unmatched) {
     auto const& all = Catch::getRegistryHub().getTestCaseRegistry().getAllTests();
     auto const& spec = config.testSpec();
+    if (!spec.hasFilters()) return unhidden_test_cases();
     std::vector<Catch::TestCaseInfo const*> result;
-    if (!spec.hasFilters()) {
-        for (auto const& test : all) {
-            if (!test.getTestCaseInfo().isHidden()) result.push_back(&test.getTestCaseInfo());
-        }
-        return result;
-    }
     std::unordered_set<Catch::TestCaseInfo const*> seen;
     for (auto const& match : spec.matchesByFilter(all, config)) {
         if (match.tests.empty()) unmatched.push_back(match.name);

@@ -10,7 +10,9 @@
 //    only then does its constructor body pick the test cases (unhidden ones without filters,
 //    TestSpec::matchesByFilter with them) and apply createShard(shardCount, shardIndex).
 //    So listeners run before the pick, after -# and Bazel's variables were read, and cannot
-//    change the shard values (private in Config) or --list-tests (already done).        [3.4.0, 3.7.1]
+//    change the shard values (private in Config). Listeners are constructed (prepareReporters)
+//    before the invalid-spec check and before --list-tests lists what the spec matches, so a
+//    listener that hides test cases in its constructor changes what is listed.  [3.4.0, 3.7.1, 3.15.3]
 // 2. Hiding. ITestCaseRegistry::getAllInfos() hands out mutable TestCaseInfo*; the IsHidden bit
 //    of TestCaseInfo::properties is what both the no-filter pick and Filter::matches read.
 //                                                                                     [3.4.0, 3.7.1]
@@ -56,6 +58,18 @@ namespace shardtap::catch2_bridge {
 
 // "3.7.1": the Catch2 this binary runs on.
 std::string catch2_version();
+
+// The test cases a run without filters executes, in registry order.
+std::vector<Catch::TestCaseInfo const*> unhidden_test_cases();
+
+// The name the run's test spec gives its test cases, when the run names them (the rule of
+// core/split/named_run.hpp, applied to the unhidden test cases the spec `matched`); none when
+// the spec is a filter.
+std::optional<std::string> named_test_cases(Catch::IConfig const& config,
+                                            std::vector<Catch::TestCaseInfo const*> const& matched);
+
+// Whether the run lists its test cases (--list-tests) instead of running them.
+bool lists_tests(Catch::IConfig const& config);
 
 // The test cases the run would execute on one node, as TestGroup picks them (1), in registry
 // order; `unmatched` gets the name of every filter that matched nothing.

@@ -53,7 +53,7 @@ void DurationsListener::testRunEnded(Catch::TestRunStats const&) {
         return;
     }
     try {
-        write_durations(*out_, durations_);
+        merge_into_durations_file(*out_, durations_);
     } catch (DurationsError const& error) {
         // The results are already decided and the reporters still have to finish: say so, and
         // leave the missing file to whoever wanted it.

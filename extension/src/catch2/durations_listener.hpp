@@ -11,7 +11,8 @@ namespace shardtap {
 
 // Times each test case from testCaseStarting to testCaseEnded on a steady clock (Catch2's own
 // section durations are 0 when a test case ends by an exception) and, when SHARDTAP_DURATIONS_OUT
-// or --shardtap-durations-out names a file, writes them there atomically at the end of the run.
+// or --shardtap-durations-out names a file, merges them into it at the end of the run
+// (merge_into_durations_file: atomically, one process at a time, as ctest runs many).
 // A file it cannot write stops the run before the first test case. After a crash it writes
 // nothing: Catch2 ends the run from inside its signal handler, where allocating, fsync and
 // rename could deadlock (a crash inside malloc holds its lock); the previous file stays.

@@ -9,6 +9,7 @@
 
 #include "core/durations/durations.hpp"
 #include "core/split/settings.hpp"
+#include "core/text/quoted.hpp"
 #include "posix/durations_file.hpp"
 #include "posix/environment.hpp"
 
@@ -91,33 +92,68 @@ std::string record_prediction(Split const& split, std::size_t index) {
                        *current->heaviest_predicted_seconds);
 }
 
-// Step 5: split the suite, hide every test case outside this node's share (linear; exact-name
-// specs would be quadratic in the number of test cases), record and announce the result.
-// Returns the share's size.
-std::size_t split_and_hide(Suite const& suite, NodeRequest const& request) {
+// Step 5: split the suite and announce the result; returns this node's share, in canonical
+// order.
+Suite split_and_announce(Suite const& suite, NodeRequest const& request) {
     std::string tag_arena;
     auto const keys = keys_of(suite, tag_arena);
     auto const& node = request.node;
-    auto const split = split_suite(keys, node.total, request.settings.strategy,
-                                   request.durations ? &*request.durations : nullptr);
-    std::vector<std::size_t> const nothing;
-    auto const& positions = node.index < split.shares.size() ? split.shares[node.index] : nothing;
-
+    auto const result = split_suite(keys, node.total, request.settings.strategy,
+                                    request.durations ? &*request.durations : nullptr);
     Suite share;
-    share.reserve(positions.size());
-    for (auto position : positions) share.push_back(suite[position]);
+    if (node.index < result.shares.size()) {
+        for (auto position : result.shares[node.index]) share.push_back(suite[position]);
+    }
+    current->fingerprint = result.fingerprint;
+    current->selected = share.size();
+    current->candidates = suite.size();
+    auto const prediction = record_prediction(result, node.index);
+    fmt::print(stderr, "shardtap: node {} of {} (0-based, from {}), {}: {} of {} test cases{}, split {}\n",
+               node.index, node.total, node.provider, to_string(current->strategy), share.size(),
+               suite.size(), prediction, current->fingerprint);
+    return share;
+}
+
+// The rule that makes ctest exact: a run given its test cases by name (as ctest starts each
+// test that Catch2's catch_discover_tests registered) takes them from this node's share of the
+// whole suite, the same whatever else that run's command line filters. Splitting the one named
+// test case on its own would give every node but the first nothing to run.
+Suite named_share(Suite const& named, NodeRequest const& request) {
+    auto share = split_and_announce(catch2_bridge::unhidden_test_cases(), request);
+    share.erase(std::remove_if(share.begin(), share.end(), [&](auto const* info) {
+        return std::find(named.begin(), named.end(), info) == named.end();
+    }), share.end());
+    current->selected = share.size();
+    return share;
+}
+
+// Step 6: hide every test case outside the share (linear; exact-name specs would be quadratic in
+// the number of test cases), and keep the share for the safety net. Returns the share's size.
+std::size_t keep_share(Suite share) {
     catch2_bridge::hide_all_but(share);
     std::sort(share.begin(), share.end(), std::less<>());
+    auto const size = share.size();
     current_share = std::move(share);
+    return size;
+}
 
-    current->fingerprint = split.fingerprint;
-    current->selected = positions.size();
-    current->candidates = suite.size();
-    auto const prediction = record_prediction(split, node.index);
-    fmt::print(stderr, "shardtap: node {} of {} (0-based, from {}), {}: {} of {} test cases{}, split {}\n",
-               node.index, node.total, node.provider, to_string(current->strategy), positions.size(),
-               suite.size(), prediction, current->fingerprint);
-    return positions.size();
+// Steps 5 and 6 for the run's test cases; returns the share's size. None when the run names test
+// cases that are not this node's (one line on stderr says so): running nothing would pass a
+// CTest test whose test case never ran.
+std::optional<std::size_t> select_share(Catch::IConfig const& config, Suite const& suite,
+                                  NodeRequest const& request) {
+    auto const name = catch2_bridge::named_test_cases(config, suite);
+    if (!name) return keep_share(split_and_announce(suite, request));
+    auto const selected = keep_share(named_share(suite, request));
+    if (selected > 0 || catch2_bridge::lists_tests(config)) return selected;
+    fmt::print(stderr,
+               "shardtap: test case {} is not in node {} of {}'s share of the whole suite (from {}), "
+               "and a run given test cases by name runs only its own node's: this is how ctest runs "
+               "the tests of Catch2's catch_discover_tests, which registers every test case on "
+               "every node. Register them with shardtap_discover_tests(TARGET) instead, which "
+               "registers only this node's share\n",
+               in_quotes(*name), request.node.index, request.node.total, request.node.provider);
+    return std::nullopt;
 }
 
 void report_unmatched(std::vector<std::string> const& unmatched) {
@@ -146,10 +182,11 @@ int apply_selection(Catch::Session& session) {
     report_unmatched(unmatched);
     if (!unmatched.empty() && config.warnAboutUnmatchedTestSpecs()) return 3;
 
-    auto const selected = split_and_hide(suite, *request);
+    auto const selected = select_share(config, suite, *request);
+    if (!selected) return 1;
     data.testsOrTags.clear();  // applied above; hidden test cases must not match again
     catch2_bridge::forget_bazel_filter();
-    if (selected == 0) data.allowZeroTests = true;  // an empty share passes
+    if (*selected == 0) data.allowZeroTests = true;  // an empty share passes
     return 0;
 }
 
@@ -172,11 +209,12 @@ bool select_in_listener(Catch::IConfig const& config) {
     std::vector<std::string> unmatched;
     auto const suite = catch2_bridge::candidates(config, unmatched);
     if (suite.empty()) return true;  // nothing matched at all: Catch2's own message and status
-    auto const selected = split_and_hide(suite, *request);
+    auto const selected = select_share(config, suite, *request);
+    if (!selected) return false;
     // Catch2 reports the unmatched filters itself (and exits 3 with -w UnmatchedTestSpec).
-    catch2_bridge::respec(config, unmatched, selected == 0);
+    catch2_bridge::respec(config, unmatched, *selected == 0);
     catch2_bridge::forget_bazel_filter();
-    if (selected == 0 && !config.zeroTestsCountAsSuccess()) {
+    if (*selected == 0 && !config.zeroTestsCountAsSuccess()) {
         fmt::print(stderr,
                    "shardtap: this node has no test cases; Catch2 will exit 2 (no tests ran), which "
                    "a listener cannot change: add --allow-running-no-tests to the command, or link "

@@ -4,8 +4,6 @@
 #include "catch2_bridge.hpp"
 #include "node_stop.hpp"
 
-#include "posix/environment.hpp"
-
 #include <catch2/catch_test_case_info.hpp>
 #include <fmt/format.h>
 
@@ -14,11 +12,24 @@
 
 namespace shardtap {
 
-void SelectionListener::testRunStarting(Catch::TestRunInfo const&) {
-    if (select_in_listener(*m_config)) return;
+namespace {
+
+void select_or_exit(Catch::IConfig const& config) {
+    if (select_in_listener(config)) return;
     std::fflush(stderr);
     std::exit(1);  // before any reporter began its report
 }
+
+}  // namespace
+
+SelectionListener::SelectionListener(Catch::IConfig const* config) : EventListenerBase(config) {
+    // An invalid spec: Catch2 reports it next and lists nothing.
+    if (catch2_bridge::lists_tests(*config) && config->testSpec().getInvalidSpecs().empty()) {
+        select_or_exit(*config);
+    }
+}
+
+void SelectionListener::testRunStarting(Catch::TestRunInfo const&) { select_or_exit(*m_config); }
 
 void SelectionListener::testCaseStarting(Catch::TestCaseInfo const& info) {
     if (in_share(info)) return;
@@ -29,22 +40,6 @@ void SelectionListener::testCaseStarting(Catch::TestCaseInfo const& info) {
         "listener can select); stopping, so that no test case runs on two nodes",
         catch2_bridge::catch2_version(), info.name, applied ? applied->node.index : 0,
         applied ? applied->node.total : 1));
-}
-
-void SelectionListener::listTests(std::vector<Catch::TestCaseHandle> const&) {
-    // Catch2 lists before any listener can select: the list is the whole suite. Say so when a
-    // CI asks for a split, so nobody takes it for this node's share.
-    if (applied_selection()) return;  // shardtap::main listed the share
-    try {
-        auto const node = resolve_node(process_environment());
-        if (node.total == 1) return;
-        fmt::print(stderr,
-                   "shardtap: {} asks for node {} of {}, but this list is the whole suite: Catch2 "
-                   "lists before a listener can select. Link shardtap::main to list a node's "
-                   "share.\n",
-                   node.provider, node.index, node.total);
-    } catch (NodeError const&) {  // the run itself reports a bad node
-    }
 }
 
 }  // namespace shardtap

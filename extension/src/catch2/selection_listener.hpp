@@ -10,10 +10,11 @@ namespace shardtap {
 // before its listeners) stops the node instead of running on two nodes.
 class SelectionListener : public Catch::EventListenerBase {
 public:
-    using EventListenerBase::EventListenerBase;
+    // Selects at once when the run lists its test cases: Catch2 lists before testRunStarting,
+    // after constructing its listeners (catch2_bridge.hpp, 1), so --list-tests lists the share.
+    explicit SelectionListener(Catch::IConfig const* config);
     void testRunStarting(Catch::TestRunInfo const& info) override;
     void testCaseStarting(Catch::TestCaseInfo const& info) override;
-    void listTests(std::vector<Catch::TestCaseHandle> const& tests) override;
 };
 
 }  // namespace shardtap

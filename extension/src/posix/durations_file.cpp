@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 namespace shardtap {
 namespace {
 
@@ -27,6 +29,16 @@ Durations read_durations(std::string const& path) {
 void write_durations(std::string const& path, Durations const& durations) {
     try {
         write_file_atomically(path, format_durations(durations));
+    } catch (FileWriteError const& error) {
+        fail(path, error.what());
+    }
+}
+
+void merge_into_durations_file(std::string const& path, Durations const& durations) {
+    try {
+        DirectoryLock const lock(path);
+        auto const earlier = ::access(path.c_str(), F_OK) == 0 ? read_durations(path) : Durations{};
+        write_durations(path, merge_durations({durations}, earlier));
     } catch (FileWriteError const& error) {
         fail(path, error.what());
     }

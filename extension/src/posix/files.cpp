@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -108,5 +109,17 @@ void check_writable_beside(std::string const& path) {
     ::close(descriptor);
     ::unlink(temporary.c_str());
 }
+
+DirectoryLock::DirectoryLock(std::string const& path)
+    : m_descriptor(::open(directory_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (m_descriptor < 0) {
+        throw FileWriteError(fmt::format("cannot open directory {}: {}", in_quotes(directory_of(path)),
+                                         system_error(errno)));
+    }
+    while (::flock(m_descriptor, LOCK_EX) != 0 && errno == EINTR) {
+    }
+}
+
+DirectoryLock::~DirectoryLock() { ::close(m_descriptor); }
 
 }  // namespace shardtap

@@ -4,6 +4,7 @@
 //     auto text = read_file("node-3.tap");         // throws FileReadError
 //     auto added = read_file("node-3.tap", seen);  // the bytes from offset `seen` on
 //     write_file_atomically("durations.json", text);  // throws FileWriteError
+//     DirectoryLock lock("durations.json");           // one process at a time, until it ends
 
 #include <cstddef>
 #include <stdexcept>
@@ -42,6 +43,20 @@ bool write_all(int fd, std::string_view bytes) noexcept;
 // renamed over `path`, so a reader (or a crash) never sees a half-written file. Throws
 // FileWriteError, leaving `path` as it was and no temporary file behind.
 void write_file_atomically(std::string const& path, std::string_view bytes);
+
+// Holds an exclusive lock on the directory that holds `path` (flock(2), released by the
+// destructor), so that processes which read, change and replace files there take turns. No lock
+// file is left behind. Throws FileWriteError when the directory cannot be opened.
+class DirectoryLock {
+public:
+    explicit DirectoryLock(std::string const& path);
+    ~DirectoryLock();
+    DirectoryLock(DirectoryLock const&) = delete;
+    DirectoryLock& operator=(DirectoryLock const&) = delete;
+
+private:
+    int m_descriptor;
+};
 
 // Checks that write_file_atomically could create a file beside `path`, without touching `path`.
 // Throws FileWriteError naming the problem (a missing directory, no permission).
