@@ -180,6 +180,15 @@ class PlanTest(Work):
         self.assertGreaterEqual(rows[3][0], 1.2)
         self.assertLess(rows[3][1], 1.0)
 
+    def test_from_a_merged_stream_as_from_its_node_streams(self):
+        shardtap("run", "-n", "3", "--out", self.path("out"), "--", SLEEPY, "-r", "tap-stream")
+        merged = self.path("merged.tap")
+        self.assertEqual(shardtap("merge", "--tap", merged, *self.node_streams("out")).returncode, 0)
+        from_nodes = shardtap("plan", "--max-nodes", "4", *self.node_streams("out"))
+        from_merged = shardtap("plan", "--max-nodes", "4", merged)
+        self.assertEqual(from_merged.returncode, 0, from_merged.stderr)
+        self.assertEqual(self.rows(from_merged.stdout), self.rows(from_nodes.stdout))
+
     def test_bad_input_has_the_exit_statuses_of_merge(self):
         with open(self.path("not.tap"), "w") as file:
             file.write("this is not TAP\n")

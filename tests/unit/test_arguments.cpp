@@ -42,7 +42,7 @@ TEST_CASE("run: --timeout takes a positive number of seconds") {
     CHECK(std::get<RunOptions>(parse_arguments({"run", "-n", "2", "--timeout", "90", "--", "x"})).test_timeout == 90.0);
     CHECK(std::get<RunOptions>(parse_arguments({"run", "-n", "2", "--timeout=2.5", "--", "x"})).test_timeout == 2.5);
     CHECK_FALSE(std::get<RunOptions>(parse_arguments({"run", "-n", "2", "--", "x"})).test_timeout);
-    for (auto const* bad : {"0", "0.0", "-1", "abc", "", "1e3", "1.", ".5", " 3", "2s", "1000001", "inf", "nan"}) {
+    for (auto const* bad : {"0", "0.0", "-1", "abc", "", "1e3", "1.", ".5", " 3", "2s", "1000001", "inf", "nan", "0x10"}) {
         CHECK_THAT(usage_error({"run", "-n", "2", "--timeout", bad, "--", "x"}),
                    ContainsSubstring("--timeout must be a number of seconds above 0 and up to 1000000, "
                                      "such as 90 or 2.5, not \"" + std::string(bad) + "\""));

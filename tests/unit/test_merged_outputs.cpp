@@ -34,6 +34,32 @@ TEST_CASE("the merged TAP stream keeps each test case's class and tags") {
     CHECK_FALSE(merged.bail_out);
 }
 
+TEST_CASE("the merged TAP stream keeps every point's time and identity, as the nodes wrote them") {
+    using shardtap::TapDirective;
+    std::vector<NodeStream> streams{
+        stream(Node{0, 2, {{"a", true, TapDirective::none, "", "", 12.5},
+                           {"same", false, TapDirective::none, "First", "[a]", 3000.25}}}),
+        stream(Node{1, 2, {{"skipped", true, TapDirective::skip, "", "", 0.5},
+                           {"same", true, TapDirective::none, "Second", "", 1.0},
+                           {"untimed"}}})};
+    auto merged = shardtap::read_tap(merged_tap(streams, verify_merge(streams)));
+    std::vector<shardtap::TapPoint> nodes_points;
+    for (auto const& node : streams) {
+        nodes_points.insert(nodes_points.end(), node.stream.points.begin(), node.stream.points.end());
+    }
+    REQUIRE(merged.points.size() == nodes_points.size());
+    for (std::size_t i = 0; i < merged.points.size(); ++i) {
+        CAPTURE(i);
+        CHECK(merged.points[i].identity() == nodes_points[i].identity());
+        CHECK(merged.points[i].elapsed_ms == nodes_points[i].elapsed_ms);
+        CHECK(merged.points[i].ok == nodes_points[i].ok);
+        CHECK(merged.points[i].directive == nodes_points[i].directive);
+    }
+    CHECK(merged.points[0].elapsed_ms == 12.5);
+    CHECK(merged.points[2].elapsed_ms == 0.5);  // a SKIP keeps it in its diagnostics block
+    CHECK_FALSE(merged.points[4].elapsed_ms);
+}
+
 TEST_CASE("a merged stream of a run with problems bails out") {
     auto streams = split(names(7), 3);
     streams.pop_back();

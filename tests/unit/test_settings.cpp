@@ -69,13 +69,19 @@ TEST_CASE("the test case timeout: positive seconds, the command line first, bad 
     SettingArguments arguments;
     arguments.test_timeout = "30";
     CHECK(resolve_test_timeout({{"SHARDTAP_TEST_TIMEOUT", "1"}}, arguments) == 30.0);
-    for (std::string bad : {"0", "-1", "abc", "1s", "nan", "inf", " 1"}) {
+    // The values `shardtap run --timeout` rejects (test_arguments.cpp): one reader for both.
+    for (std::string bad : {"0", "0.0", "-1", "abc", "1s", "nan", "inf", " 1", "0x10", "1e1", "5.",
+                            ".5", "1000001"}) {
         CAPTURE(bad);
+        CHECK_FALSE(read_test_timeout(bad));
         CHECK_THROWS_WITH(resolve_test_timeout({{"SHARDTAP_TEST_TIMEOUT", bad}}),
-                          "shardtap: SHARDTAP_TEST_TIMEOUT=\"" + bad + "\" is not a positive number of seconds");
+                          "shardtap: SHARDTAP_TEST_TIMEOUT=\"" + bad + "\" is not a number of seconds "
+                          "above 0 and up to 1000000, such as 90 or 2.5");
     }
+    CHECK(resolve_test_timeout({{"SHARDTAP_TEST_TIMEOUT", "1000000"}}) == 1e6);
     CHECK_THROWS_WITH(resolve_test_timeout({{"SHARDTAP_TEST_TIMEOUT", ""}}), "shardtap: SHARDTAP_TEST_TIMEOUT is empty");
     arguments.test_timeout = "x";
     CHECK_THROWS_WITH(resolve_test_timeout({}, arguments),
-                      "shardtap: --shardtap-test-timeout=\"x\" is not a positive number of seconds");
+                      "shardtap: --shardtap-test-timeout=\"x\" is not a number of seconds above 0 and "
+                      "up to 1000000, such as 90 or 2.5");
 }

@@ -1,5 +1,6 @@
 #include "arguments.hpp"
 
+#include "core/split/settings.hpp"
 #include "core/text/numbers.hpp"
 #include "core/text/quoted.hpp"
 
@@ -39,12 +40,9 @@ std::size_t count_of(char const* what, std::string const& text) {
 }
 
 double timeout_seconds(std::string const& text) {
-    auto const seconds = read_seconds(text, max_timeout_seconds);
-    if (seconds.problem || seconds.value <= 0) {
-        throw UsageError(fmt::format("run: --timeout must be a number of seconds above 0 and up to {}, "
-                                     "such as 90 or 2.5, not {}", max_timeout_seconds, in_quotes(text)));
-    }
-    return seconds.value;
+    auto const seconds = read_test_timeout(text);
+    if (!seconds) throw UsageError(fmt::format("run: --timeout must be {}, not {}", test_timeout_rule(), in_quotes(text)));
+    return *seconds;
 }
 
 bool output_option(std::vector<std::string> const& arguments, std::size_t& i,
@@ -193,7 +191,7 @@ Request parse_arguments(std::vector<std::string> const& arguments) {
 std::string usage_text(std::string const& topic) {
     std::string const run =
         "shardtap run -n N [--out DIR] [--tap FILE] [--junit FILE] [--durations FILE]\n"
-        "             [--timeout SECONDS] [--html FILE] -- CMD [ARGS...]\n"
+        "             [--failed FILE] [--timeout SECONDS] [--html FILE] -- CMD [ARGS...]\n"
         "  Starts N nodes of CMD at once, node i with SHARDTAP_NODE_TOTAL=N and\n"
         "  SHARDTAP_NODE_INDEX=i (and CI_NODE_TOTAL/CI_NODE_INDEX, as Heroku CI sets them).\n"
         "  CMD chooses its own reporter and must write TAP on stdout, e.g. a Catch2 binary\n"
@@ -209,7 +207,7 @@ std::string usage_text(std::string const& topic) {
         "  SIGINT, SIGTERM or SIGHUP: passed on to the nodes, their streams merged, exit\n"
         "  128 + the signal's number.\n";
     std::string const merge =
-        "shardtap merge [--tap FILE] [--junit FILE] [--html FILE]\n"
+        "shardtap merge [--tap FILE] [--junit FILE] [--html FILE] [--failed FILE]\n"
         "               [--durations FILE [--node-durations NODE.json]...] NODE.tap...\n"
         "  Reads one TAP stream per node and verifies that together they are one whole run:\n"
         "  every node present once, the same node count and split fingerprint on all, no\n"

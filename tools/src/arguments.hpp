@@ -56,7 +56,6 @@ struct VersionRequest {};
 using Request = std::variant<HelpRequest, VersionRequest, RunOptions, MergeOptions, PlanOptions>;
 
 constexpr std::size_t max_nodes = 1024;
-constexpr double max_timeout_seconds = 1e6;
 
 // A command line that asks for nothing sensible; what() is one line saying what is wrong.
 class UsageError : public std::runtime_error {

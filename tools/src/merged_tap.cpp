@@ -30,7 +30,7 @@ std::string merged_tap(std::vector<NodeStream> const& nodes, MergeResult const& 
             TapDiagnostics const* diagnostics = point.diagnostics ? &*point.diagnostics : &foreign;
             out += tap.point({point.ok, point.description, point.directive, point.reason,
                               diagnostics->empty() ? nullptr : diagnostics, point.class_name,
-                              point.tags});
+                              point.tags, point.elapsed_ms});
         }
     }
     if (!merge.problems.empty()) {

@@ -24,6 +24,8 @@ int apply_selection(Catch::Session& session);
 //     --shardtap-strategy round-robin|duration   SHARDTAP_STRATEGY
 //     --shardtap-durations FILE                  SHARDTAP_DURATIONS: balance the split by FILE
 //     --shardtap-durations-out FILE              SHARDTAP_DURATIONS_OUT: record durations to FILE
+//     --shardtap-test-timeout SECONDS            SHARDTAP_TEST_TIMEOUT: a test case running longer
+//                                                fails the node
 //
 // shardtap::main adds them. A custom main that skips this call still gets everything through the
 // environment variables.

@@ -1,11 +1,10 @@
 #include "core/split/settings.hpp"
 
+#include "core/text/numbers.hpp"
 #include "core/text/quoted.hpp"
 
 #include <fmt/format.h>
 
-#include <cmath>
-#include <cstdlib>
 #include <string>
 
 namespace shardtap {
@@ -70,18 +69,26 @@ std::optional<std::string> resolve_durations_out(Environment const& environment,
     return out->value;
 }
 
+std::optional<double> read_test_timeout(std::string_view text) {
+    auto const seconds = read_seconds(text, max_test_timeout_seconds);
+    if (seconds.problem || !(seconds.value > 0)) return std::nullopt;
+    return seconds.value;
+}
+
+std::string test_timeout_rule() {
+    return fmt::format("a number of seconds above 0 and up to {}, such as 90 or 2.5",
+                       max_test_timeout_seconds);
+}
+
 std::optional<double> resolve_test_timeout(Environment const& environment,
                                            SettingArguments const& arguments) {
     auto const timeout = lookup(environment, "SHARDTAP_TEST_TIMEOUT", arguments.test_timeout,
                                 "--shardtap-test-timeout");
     if (!timeout) return std::nullopt;
-    std::string const& text = timeout->value;
-    char* end = nullptr;
-    double const seconds = std::strtod(text.c_str(), &end);
-    bool const starts_as_number = (text[0] >= '0' && text[0] <= '9') || text[0] == '.';  // no blanks
-    if (!starts_as_number || end != text.c_str() + text.size() || !(seconds > 0) || !std::isfinite(seconds)) {
-        throw SettingsError(fmt::format("shardtap: {}={} is not a positive number of seconds",
-                                        timeout->source, in_quotes(timeout->value)));
+    auto const seconds = read_test_timeout(timeout->value);
+    if (!seconds) {
+        throw SettingsError(fmt::format("shardtap: {}={} is not {}", timeout->source,
+                                        in_quotes(timeout->value), test_timeout_rule()));
     }
     return seconds;
 }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace shardtap {
 
@@ -43,8 +44,20 @@ SplitSettings resolve_split_settings(Environment const& environment,
 std::optional<std::string> resolve_durations_out(Environment const& environment,
                                                  SettingArguments const& arguments = {});
 
+// The longest test case timeout shardtap takes, in seconds.
+inline constexpr double max_test_timeout_seconds = 1e6;
+
+// A test case timeout, as SHARDTAP_TEST_TIMEOUT, --shardtap-test-timeout and `shardtap run
+// --timeout` all take it: seconds above 0 and up to max_test_timeout_seconds, read as strictly
+// as every number (core/text/numbers: "90", "2.5"); none for anything else.
+std::optional<double> read_test_timeout(std::string_view text);
+
+// The same sentence for every place that rejects a timeout: "a number of seconds above 0 and
+// up to 1000000, such as 90 or 2.5".
+std::string test_timeout_rule();
+
 // How many seconds one test case may run (SHARDTAP_TEST_TIMEOUT), if limited. Throws
-// SettingsError for a value that is not a positive number of seconds.
+// SettingsError for a value read_test_timeout does not take.
 std::optional<double> resolve_test_timeout(Environment const& environment,
                                            SettingArguments const& arguments = {});
 
