@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BINARY_DIR, SOURCE_DIR, catch2_version, ran, run  # noqa: E402
+from harness import BINARY_DIR, SOURCE_DIR, catch2_version, clean_environment, ran, run  # noqa: E402
 
 CONSUMER = os.path.join(SOURCE_DIR, "tests", "consumer")
 # Catch2 3.4.0 (the tag's archive) for the FetchContent consumer; absent on a user's machine.
@@ -53,6 +53,17 @@ class PackageTest(unittest.TestCase):
                 self.assertEqual(len(shares[0]), 5)
                 self.assertEqual(shares, [ran(tests, env={"CI_NODE_TOTAL": 2, "CI_NODE_INDEX": i})
                                           for i in range(2)])
+        self.assert_ctest_runs_the_share(build_dir, tests)
+
+    def assert_ctest_runs_the_share(self, build_dir, tests):
+        for index in range(2):
+            node = {"CI_NODE_TOTAL": 2, "CI_NODE_INDEX": index}
+            share = sorted(case.rsplit(" @", 1)[0] for case in ran(tests, env=node))
+            result = subprocess.run(["ctest", "--test-dir", build_dir, "-N"], capture_output=True,
+                                    text=True, env=clean_environment(**node))
+            self.assertEqual(result.returncode, 0, result.stderr)
+            registered = sorted(re.findall(r"Test +#\d+: consumer\.(.*)$", result.stdout, re.M))
+            self.assertEqual(registered, share, result.stdout + result.stderr)
 
     def assert_compiled_as_cxx14(self, build_dir):
         with open(os.path.join(build_dir, "compile_commands.json")) as file:
