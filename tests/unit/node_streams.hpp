@@ -2,7 +2,7 @@
 // Node TAP streams for the tools' unit tests, written with the project's own encoder and
 // header code, as the tap-stream reporter writes them.
 
-#include "node_stream.hpp"
+#include "verify/node_stream.hpp"
 
 #include "core/tap/tap_encoder.hpp"
 #include "core/tap/tap_header.hpp"

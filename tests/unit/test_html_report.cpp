@@ -1,9 +1,9 @@
-#include "html_page.hpp"
-#include "html_report.hpp"
-#include "merge.hpp"
+#include "outputs/html_page.hpp"
+#include "outputs/html_report.hpp"
+#include "verify/merge.hpp"
 #include "node_streams.hpp"
-#include "plan.hpp"
-#include "plan_report.hpp"
+#include "plan/plan.hpp"
+#include "plan/plan_report.hpp"
 
 #include <catch2/catch_approx.hpp>
 #include <catch2/catch_test_macros.hpp>

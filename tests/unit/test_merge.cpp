@@ -1,4 +1,4 @@
-#include "merge.hpp"
+#include "verify/merge.hpp"
 #include "node_streams.hpp"
 
 #include "core/tap/tap_text.hpp"

@@ -1,4 +1,4 @@
-#include "merged_durations.hpp"
+#include "outputs/merged_durations.hpp"
 #include "node_streams.hpp"
 #include "temporary_directory.hpp"
 

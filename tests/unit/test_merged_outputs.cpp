@@ -1,5 +1,5 @@
-#include "merge.hpp"
-#include "merged_outputs.hpp"
+#include "verify/merge.hpp"
+#include "outputs/merged_outputs.hpp"
 #include "node_streams.hpp"
 
 #include "core/tap/tap_reader.hpp"

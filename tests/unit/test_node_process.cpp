@@ -1,4 +1,4 @@
-#include "node_process.hpp"
+#include "run/node_process.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 

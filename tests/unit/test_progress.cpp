@@ -1,5 +1,5 @@
 #include "node_streams.hpp"
-#include "progress.hpp"
+#include "run/progress.hpp"
 #include "temporary_directory.hpp"
 
 #include "core/tap/tap_reader.hpp"

@@ -1,5 +1,5 @@
 #include "node_streams.hpp"
-#include "rerun_file.hpp"
+#include "outputs/rerun_file.hpp"
 
 #include <catch2/catch_test_case_info.hpp>
 #include <catch2/catch_test_macros.hpp>
