@@ -285,6 +285,7 @@ class NamedRunTest(unittest.TestCase):
             listed = run(binary, "--list-tests", "--verbosity", "quiet", self.escaped(name),
                          env={"CI_NODE_TOTAL": 2, "CI_NODE_INDEX": 1})
             self.assertEqual((listed.returncode, listed.stdout), (0, b""), listed.stderr)
+            self.assertNotIn(b"no test cases", listed.stderr)  # a list is not a run that exits 2
 
     def test_a_pattern_is_split_after_its_filter(self):
         # Not a name: a wildcard keeps "filters first, then split", as every run did before.

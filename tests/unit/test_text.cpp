@@ -1,3 +1,4 @@
+#include "core/text/counted.hpp"
 #include "core/text/numbers.hpp"
 #include "core/text/quoted.hpp"
 
@@ -37,4 +38,10 @@ TEST_CASE("seconds: digits with at most one decimal point, up to a limit") {
         CAPTURE(bad);
         CHECK(read_seconds(bad, 100).problem == NumberProblem::not_a_number);
     }
+}
+
+TEST_CASE("a count with its noun: plural unless one") {
+    CHECK(counted(0, "node") == "0 nodes");
+    CHECK(counted(1, "node") == "1 node");
+    CHECK(counted(12, "test case") == "12 test cases");
 }

@@ -169,14 +169,6 @@ void reset_shard_values(Catch::ConfigData& data) {
     data.shardIndex = 0;
 }
 
-bool catch2_reads_bazel_variables() {
-#if defined(CATCH_CONFIG_BAZEL_SUPPORT)
-    return true;
-#else
-    return std::getenv("BAZEL_TEST") != nullptr;
-#endif
-}
-
 void consume_bazel_variables() {
     if (char const* status_file = std::getenv("TEST_SHARD_STATUS_FILE"); status_file && *status_file) {
         std::ofstream touch(status_file, std::ios::app);

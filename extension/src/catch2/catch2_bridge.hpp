@@ -90,9 +90,6 @@ void add_filename_tags(Catch::ConfigData& data);
 // Disables Catch2's own --shard-* split (4).
 void reset_shard_values(Catch::ConfigData& data);
 
-// Whether Catch2 reads Bazel's variables in this process (5).
-bool catch2_reads_bazel_variables();
-
 // After shardtap chose the node from Bazel's variables: touches the status file and removes the
 // sharding variables, so that no later Config splits again (5).
 void consume_bazel_variables();

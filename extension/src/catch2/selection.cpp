@@ -214,7 +214,7 @@ bool select_in_listener(Catch::IConfig const& config) {
     // Catch2 reports the unmatched filters itself (and exits 3 with -w UnmatchedTestSpec).
     catch2_bridge::respec(config, unmatched, *selected == 0);
     catch2_bridge::forget_bazel_filter();
-    if (*selected == 0 && !config.zeroTestsCountAsSuccess()) {
+    if (*selected == 0 && !config.zeroTestsCountAsSuccess() && !catch2_bridge::lists_tests(config)) {
         fmt::print(stderr,
                    "shardtap: this node has no test cases; Catch2 will exit 2 (no tests ran), which "
                    "a listener cannot change: add --allow-running-no-tests to the command, or link "

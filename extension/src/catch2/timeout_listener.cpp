@@ -1,6 +1,7 @@
 #include "timeout_listener.hpp"
 
 #include "command_line_options.hpp"
+#include "core/tap/tap_timeout.hpp"
 #include "posix/crash_guard.hpp"
 #include "posix/environment.hpp"
 #include "posix/files.hpp"
@@ -115,7 +116,7 @@ void TimeoutListener::watch() {
 }
 
 void TimeoutListener::time_out() {
-    std::string const reason = fmt::format("test case {} timed out after {} s", *m_test_name, m_seconds);
+    std::string const reason = tap_timeout_reason({*m_test_name, m_seconds});
     announce_timeout(reason.c_str());
     flush_if_free(stdout);
     flush_if_free(stderr);

@@ -4,6 +4,8 @@
 #include "outputs/report_text.hpp"
 #include "verify/summary.hpp"
 
+#include "core/text/counted.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -259,17 +261,13 @@ std::string legend(Timeline const& timeline) {
     return out;
 }
 
-std::string plural(std::size_t count, char const* word) {
-    return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
-}
-
 std::string verdict(MergeResult const& merge, std::optional<double> wall_seconds) {
     char const* kind = !merge.problems.empty() ? "unverified" : merge.failed > 0 ? "failed" : "passed";
     std::string headline;
     if (!merge.problems.empty()) {
-        headline = fmt::format("Not verified: {} with the nodes' results", plural(merge.problems.size(), "problem"));
+        headline = fmt::format("Not verified: {} with the nodes' results", counted(merge.problems.size(), "problem"));
     } else if (merge.failed > 0) {
-        headline = fmt::format("Verified, and {} failed", plural(merge.failed, "test case"));
+        headline = fmt::format("Verified, and {} failed", counted(merge.failed, "test case"));
     } else {
         headline = merge.skipped + merge.todo > 0 ? "Verified: no test case failed" : "Verified: every test case passed";
     }
@@ -283,7 +281,7 @@ std::string verdict(MergeResult const& merge, std::optional<double> wall_seconds
         out += "</ul>\n";
     }
     out += fmt::format("<p>{} on {}: {} passed, {} failed, {} skipped, {} todo.</p>\n",
-                       plural(merge.tests, "test case"), plural(merge.nodes.size(), "node"), merge.passed,
+                       counted(merge.tests, "test case"), counted(merge.nodes.size(), "node"), merge.passed,
                        merge.failed, merge.skipped, merge.todo);
     return out + fmt::format("<p class=\"muted\">{}</p>\n</section>\n",
                              markup_text(format_time_line(merge, wall_seconds)));
@@ -367,8 +365,8 @@ std::string slowest_tests(Timeline const& timeline) {
 std::string html_report(std::vector<NodeStream> const& nodes, MergeResult const& merge,
                         std::optional<double> wall_seconds) {
     auto const timeline = timeline_of(nodes);
-    auto const title = fmt::format("shardtap: {} on {}", plural(merge.tests, "test case"),
-                                   plural(merge.nodes.size(), "node"));
+    auto const title = fmt::format("shardtap: {} on {}", counted(merge.tests, "test case"),
+                                   counted(merge.nodes.size(), "node"));
     std::string body = fmt::format("<h1>{}</h1>\n", markup_text(title));
     body += verdict(merge, wall_seconds);
     body += "<section id=\"timeline\">\n<h2>Nodes</h2>\n" + svg_timeline(timeline) + legend(timeline);

@@ -1,5 +1,6 @@
 #include "outputs/merged_outputs.hpp"
 
+#include "core/text/counted.hpp"
 #include "core/tap/tap_encoder.hpp"
 
 #include <fmt/format.h>
@@ -35,8 +36,7 @@ std::string merged_tap(std::vector<NodeStream> const& nodes, MergeResult const& 
     }
     if (!merge.problems.empty()) {
         for (auto const& problem : merge.problems) out += tap.comment(problem.message);
-        out += tap.bail_out(fmt::format("shardtap merge: {} verification problem{}",
-                                        merge.problems.size(), merge.problems.size() == 1 ? "" : "s"));
+        out += tap.bail_out("shardtap merge: " + counted(merge.problems.size(), "verification problem"));
     }
     return out;
 }

@@ -1,5 +1,6 @@
 #include "plan/plan.hpp"
 
+#include "core/text/counted.hpp"
 #include "core/split/partition.hpp"
 
 #include <fmt/format.h>
@@ -69,9 +70,9 @@ std::string format_plan(PlanTable const& table) {
                        row.lower_bound_seconds, row.speedup, row.billed_node_seconds);
     }
     fmt::format_to(std::back_inserter(out),
-                   "choose {} node{}: the fewest within {:.0f}% of the best wall time ({:.2f} s, "
+                   "choose {}: the fewest within {:.0f}% of the best wall time ({:.2f} s, "
                    "duration strategy)\n",
-                   table.chosen_nodes, table.chosen_nodes == 1 ? "" : "s", best_margin * 100,
+                   counted(table.chosen_nodes, "node"), best_margin * 100,
                    table.best_seconds);
     return out;
 }

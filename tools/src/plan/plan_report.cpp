@@ -2,6 +2,8 @@
 
 #include "outputs/html_page.hpp"
 
+#include "core/text/counted.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -139,11 +141,11 @@ std::string plan_html(PlanTable const& table) {
     auto const title = fmt::format("shardtap plan: {} test cases on 1 to {} nodes", table.test_cases, table.rows.size());
     std::string body = fmt::format("<h1>{}</h1>\n", title);
     body += fmt::format(
-        "<section id=\"verdict\" class=\"verdict passed\">\n<p class=\"headline\">Choose {} node{}: {} wall time, "
+        "<section id=\"verdict\" class=\"verdict passed\">\n<p class=\"headline\">Choose {}: {} wall time, "
         "{:.1f} node-seconds billed</p>\n<p>The fewest nodes within {:.0f}% of the best wall time ({}, duration "
         "strategy); {:.2f}x one node's time.</p>\n<p class=\"muted\">{} test cases, {} in all, the longest {}; "
         "every node adds {}.</p>\n</section>\n",
-        table.chosen_nodes, table.chosen_nodes == 1 ? "" : "s", seconds_text(chosen.duration_seconds),
+        counted(table.chosen_nodes, "node"), seconds_text(chosen.duration_seconds),
         chosen.billed_node_seconds, best_margin * 100, seconds_text(table.best_seconds), chosen.speedup,
         table.test_cases, seconds_text(table.total_seconds), seconds_text(table.longest_seconds),
         seconds_text(table.node_overhead_seconds));

@@ -8,6 +8,7 @@
 #include "run/stop_signals.hpp"
 #include "verify/merge_command.hpp"
 
+#include "core/text/counted.hpp"
 #include "core/text/quoted.hpp"
 #include "posix/files.hpp"
 
@@ -163,7 +164,6 @@ struct Stopping {
     Clock::time_point deadline;
 };
 
-std::string nodes_text(std::size_t count) { return fmt::format("{} node{}", count, count == 1 ? "" : "s"); }
 
 // `signal`: what this look brought (0: nothing).
 void react(int signal, Stopping& stopping, Nodes& nodes, ProgressDisplay& display) {
@@ -172,15 +172,15 @@ void react(int signal, Stopping& stopping, Nodes& nodes, ProgressDisplay& displa
         stopping.deadline = Clock::now() + stop_grace;
         auto const stopped = stop_nodes(nodes, signal);
         display.note(fmt::format("shardtap: {}: passed on to {} still running; what they wrote is merged",
-                                 signal_name(signal), nodes_text(stopped)));
+                                 signal_name(signal), counted(stopped, "node")));
         return;
     }
     if (stopping.signal == 0 || stopping.killed) return;
     if (signal == 0 && Clock::now() < stopping.deadline) return;
     stopping.killed = true;
     auto const killed = stop_nodes(nodes, SIGKILL);
-    display.note(signal != 0 ? fmt::format("shardtap: {} again: killed {}", signal_name(signal), nodes_text(killed))
-                             : fmt::format("shardtap: killed {} still running {} s after {}", nodes_text(killed),
+    display.note(signal != 0 ? fmt::format("shardtap: {} again: killed {}", signal_name(signal), counted(killed, "node"))
+                             : fmt::format("shardtap: killed {} still running {} s after {}", counted(killed, "node"),
                                            stop_grace.count(), signal_name(stopping.signal)));
 }
 
@@ -240,8 +240,8 @@ int run(RunOptions const& options, StopSignals& signals) {
 
     auto const start = Clock::now();
     auto nodes = start_nodes(program, options, files, signals.node_defaults());
-    fmt::print(stderr, "shardtap: {} node{} of {} started; streams in {}\n", nodes.size(),
-               nodes.size() == 1 ? "" : "s", options.command[0], directory);
+    fmt::print(stderr, "shardtap: {} of {} started; streams in {}\n", counted(nodes.size(), "node"),
+               options.command[0], directory);
     ProgressDisplay display(stderr, ::isatty(STDERR_FILENO) == 1);
     Followers followers(files);
     auto const end = follow_nodes(nodes, followers, signals, display, start);

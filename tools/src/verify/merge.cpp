@@ -1,5 +1,6 @@
 #include "verify/merge.hpp"
 
+#include "core/text/counted.hpp"
 #include "core/identity/test_identity.hpp"
 #include "core/tap/tap_timeout.hpp"
 #include "core/text/quoted.hpp"
@@ -16,9 +17,7 @@ namespace {
 
 constexpr std::size_t listed_at_most = 10;
 
-std::string points(std::size_t count) {
-    return fmt::format("{} test point{}", count, count == 1 ? "" : "s");
-}
+std::string points(std::size_t count) { return counted(count, "test point"); }
 
 NodeSummary summarise(NodeStream const& node) {
     NodeSummary summary;
@@ -202,8 +201,8 @@ private:
         }
         if (!twice.empty()) {
             problem(Problem::Kind::ran_twice,
-                    fmt::format("{} test case{} ran on more than one node: {}", twice.size(),
-                                twice.size() == 1 ? "" : "s", listing(twice)));
+                    fmt::format("{} ran on more than one node: {}", counted(twice.size(), "test case"),
+                                listing(twice)));
         }
     }
 

@@ -1,5 +1,7 @@
 #include "verify/summary.hpp"
 
+#include "core/text/counted.hpp"
+
 #include <fmt/format.h>
 
 namespace shardtap::tools {
@@ -13,8 +15,8 @@ std::string seconds_text(std::optional<double> seconds) {
 
 std::string format_summary(MergeResult const& merge, std::optional<double> wall_seconds) {
     std::string out = fmt::format(
-        "shardtap: {} node{}, {} test cases: {} passed, {} failed, {} skipped, {} todo\n",
-        merge.nodes.size(), merge.nodes.size() == 1 ? "" : "s", merge.tests, merge.passed,
+        "shardtap: {}, {} test cases: {} passed, {} failed, {} skipped, {} todo\n",
+        counted(merge.nodes.size(), "node"), merge.tests, merge.passed,
         merge.failed, merge.skipped, merge.todo);
     out += fmt::format("{:>5} {:>7} {:>7} {:>7} {:>8} {:>5} {:>8}  {}\n", "node", "tests",
                        "passed", "failed", "skipped", "todo", "seconds", "stream");
