@@ -379,7 +379,7 @@ class DropInBehaviourTest(unittest.TestCase):
                 self.assertEqual(result.returncode, 1, result.stderr)
                 lines = result.stdout.decode().splitlines()
                 self.assertRegex(lines[-1], rf"^Bail out! Catch2 {re.escape(version)} started test "
-                                 rf"case '.*', which is not in node {index} of 3's share")
+                                 rf"case \".*\", which is not in node {index} of 3's share")
                 self.assertIn(f"shardtap: Catch2 {version} started test case".encode(), result.stderr)
                 share = {case.rsplit(" @", 1)[0] for case in ran(DROPIN, env=env)}
                 ran_here = [re.sub(r"\\(.)", r"\1", re.sub(r"^(not )?ok \d+ - |(?: # time=\d+\.\d{3}ms)$", "", line))

@@ -78,11 +78,11 @@ TEST_CASE("a malformed value of a known field is an error that names the field")
     TapHeader header;
     std::string error;
     CHECK(read_tap_header_line("# shardtap node_total: twelve", header, error) == HeaderLine::malformed);
-    CHECK(error == "shardtap field 'node_total' should be a whole number, not 'twelve'");
+    CHECK(error == "shardtap field \"node_total\" should be a whole number, not \"twelve\"");
     CHECK(read_tap_header_line("# shardtap node_index: -1", header, error) == HeaderLine::malformed);
     CHECK(read_tap_header_line("# shardtap elapsed: soon", header, error) == HeaderLine::malformed);
     CHECK(read_tap_header_line("# shardtap predicted_seconds: -0.5", header, error) == HeaderLine::malformed);
-    CHECK(error == "shardtap field 'predicted_seconds' should be seconds, e.g. 1.250, not '-0.5'");
+    CHECK(error == "shardtap field \"predicted_seconds\" should be seconds, e.g. 1.250, not \"-0.5\"");
     CHECK(read_tap_header_line("# shardtap heaviest_node_seconds: ", header, error) == HeaderLine::malformed);
     CHECK_FALSE(header.node_total);
     CHECK_FALSE(header.predicted_seconds);

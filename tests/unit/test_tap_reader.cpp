@@ -248,7 +248,7 @@ TEST_CASE("malformed input: the line and what is wrong") {
     CHECK(problem_with("1..x\n") == "line 1: a malformed plan: '1..x'");
     CHECK(problem_with("okay 1\n1..1\n") == "line 1: not a TAP line: 'okay 1'");
     CHECK(problem_with("# shardtap node_total: many\n1..0\n") ==
-          "line 1: shardtap field 'node_total' should be a whole number, not 'many'");
+          "line 1: shardtap field \"node_total\" should be a whole number, not \"many\"");
 }
 
 TEST_CASE("a read error keeps what was read before it") {

@@ -157,7 +157,7 @@ std::optional<std::size_t> select_share(Catch::IConfig const& config, Suite cons
 }
 
 void report_unmatched(std::vector<std::string> const& unmatched) {
-    for (auto const& pattern : unmatched) fmt::print(stderr, "shardtap: no test cases matched '{}'\n", pattern);
+    for (auto const& pattern : unmatched) fmt::print(stderr, "shardtap: no test cases matched {}\n", in_quotes(pattern));
 }
 
 }  // namespace

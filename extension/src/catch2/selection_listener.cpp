@@ -4,6 +4,8 @@
 #include "catch2_bridge.hpp"
 #include "node_stop.hpp"
 
+#include "core/text/quoted.hpp"
+
 #include <catch2/catch_test_case_info.hpp>
 #include <fmt/format.h>
 
@@ -35,10 +37,10 @@ void SelectionListener::testCaseStarting(Catch::TestCaseInfo const& info) {
     if (in_share(info)) return;
     auto const& applied = applied_selection();
     stop_node(fmt::format(
-        "Catch2 {} started test case '{}', which is not in node {} of {}'s share (it was "
+        "Catch2 {} started test case {}, which is not in node {} of {}'s share (it was "
         "registered after the split, or this Catch2 picks its test cases before shardtap's "
         "listener can select); stopping, so that no test case runs on two nodes",
-        catch2_bridge::catch2_version(), info.name, applied ? applied->node.index : 0,
+        catch2_bridge::catch2_version(), in_quotes(info.name), applied ? applied->node.index : 0,
         applied ? applied->node.total : 1));
 }
 

@@ -3,6 +3,8 @@
 #include "applied_selection.hpp"
 #include "catch2_bridge.hpp"
 
+#include "core/text/quoted.hpp"
+
 #include <catch2/catch_test_case_info.hpp>
 #include <catch2/interfaces/catch_interfaces_config.hpp>
 #include <catch2/interfaces/catch_interfaces_registry_hub.hpp>
@@ -23,9 +25,9 @@ DiagnosticsStyle diagnostics_option(std::map<std::string, std::string> const& op
     for (auto const& [key, value] : options) {
         if (key != "Xdiagnostics") {
             throw std::invalid_argument(fmt::format(
-                "tap-stream: unknown reporter option '{}'; the only option is "
+                "tap-stream: unknown reporter option {}; the only option is "
                 "-r tap-stream::Xdiagnostics=yaml|comments",
-                key));
+                in_quotes(key)));
         }
         if (value == "yaml") {
             style = DiagnosticsStyle::yaml;
@@ -243,7 +245,7 @@ void TapStreamReporter::fatalErrorEncountered(Catch::StringRef error) {
 }
 
 void TapStreamReporter::noMatchingTestCases(Catch::StringRef spec) {
-    m_writer.comment(fmt::format("no test cases matched '{}'", std::string_view(spec.data(), spec.size())));
+    m_writer.comment(fmt::format("no test cases matched {}", in_quotes(std::string_view(spec.data(), spec.size()))));
 }
 
 void TapStreamReporter::testRunEnded(Catch::TestRunStats const& stats) {

@@ -98,7 +98,7 @@ RunOptions parse_run(std::vector<std::string> const& arguments) {
             options.out_dir = *out;
         } else if (output_option(arguments, i, "run", options.outputs)) {
         } else if (!argument.empty() && argument[0] == '-') {
-            throw UsageError(fmt::format("run: unknown option '{}'", argument));
+            throw UsageError(fmt::format("run: unknown option {}", in_quotes(argument)));
         } else {
             throw UsageError(fmt::format(
                 "run: give the command after --, as in: shardtap run -n 4 -- {} -r tap-stream",
@@ -124,7 +124,7 @@ MergeOptions parse_merge(std::vector<std::string> const& arguments) {
             files_only = true;
         } else if (output_option(arguments, i, "merge", options.outputs)) {
         } else if (argument.size() > 1 && argument[0] == '-') {
-            throw UsageError(fmt::format("merge: unknown option '{}'", argument));
+            throw UsageError(fmt::format("merge: unknown option {}", in_quotes(argument)));
         } else {
             options.files.push_back(argument);
         }
@@ -158,7 +158,7 @@ PlanOptions parse_plan(std::vector<std::string> const& arguments) {
         } else if (auto html = option_value(arguments, i, "plan", {"--html"})) {
             options.html = *html;
         } else if (argument.size() > 1 && argument[0] == '-') {
-            throw UsageError(fmt::format("plan: unknown option '{}'", argument));
+            throw UsageError(fmt::format("plan: unknown option {}", in_quotes(argument)));
         } else {
             options.files.push_back(argument);
         }
@@ -177,7 +177,7 @@ Request parse_arguments(std::vector<std::string> const& arguments) {
     if (is_help(subcommand)) return HelpRequest{};
     if (subcommand == "--version") return VersionRequest{};
     if (subcommand != "run" && subcommand != "merge" && subcommand != "plan") {
-        throw UsageError(fmt::format("unknown command '{}': use run, merge or plan", subcommand));
+        throw UsageError(fmt::format("unknown command {}: use run, merge or plan", in_quotes(subcommand)));
     }
     // `--help` anywhere before the command (or before the files) asks for help.
     for (std::size_t i = 1; i < arguments.size() && arguments[i] != "--"; ++i) {

@@ -1,5 +1,6 @@
 #include "outputs/merged_durations.hpp"
 
+#include "core/text/quoted.hpp"
 #include "core/durations/durations.hpp"
 #include "posix/durations_file.hpp"
 
@@ -18,9 +19,9 @@ std::vector<Durations> durations_in_streams(std::vector<NodeStream> const& strea
         recorded.push_back(durations_in_stream(node.stream));
         if (recorded.back().empty() && !node.stream.points.empty()) {
             fmt::print(stderr,
-                       "shardtap: warning: the test points of '{}' carry no times (written by an "
+                       "shardtap: warning: the test points of {} carry no times (written by an "
                        "older shardtap?); its test cases keep their earlier durations\n",
-                       node.source);
+                       in_quotes(node.source));
         }
     }
     return recorded;
@@ -57,9 +58,9 @@ ExitStatus update_durations(std::string const& path, std::vector<std::string> co
             if (!std::filesystem::exists(file)) {
                 // A node that crashed wrote none; the merge's verification already fails it.
                 fmt::print(stderr,
-                           "shardtap: warning: no durations file '{}': the node recorded none (did "
+                           "shardtap: warning: no durations file {}: the node recorded none (did "
                            "it crash?); its test cases keep their earlier durations\n",
-                           file);
+                           in_quotes(file));
                 continue;
             }
             recorded.push_back(read_durations(file));

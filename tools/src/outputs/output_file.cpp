@@ -1,5 +1,7 @@
 #include "outputs/output_file.hpp"
 
+#include "core/text/quoted.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -13,7 +15,7 @@ bool write_file(std::string const& path, std::string const& text, char const* wh
     file << text;
     file.close();
     if (!file) {
-        fmt::print(stderr, "shardtap: cannot write the {} to '{}': {}\n", what, path, std::strerror(errno));
+        fmt::print(stderr, "shardtap: cannot write the {} to {}: {}\n", what, in_quotes(path), std::strerror(errno));
         return false;
     }
     return true;

@@ -1,4 +1,5 @@
 #include "core/tap/tap_header.hpp"
+#include "core/text/quoted.hpp"
 #include "core/tap/tap_text.hpp"
 
 #include <fmt/core.h>
@@ -133,7 +134,7 @@ HeaderLine read_tap_header_line(std::string_view line, TapHeader& header, std::s
     for (auto const& f : fields) {
         if (f.key != key) continue;
         if (f.parse(value, header)) return HeaderLine::read;
-        error = fmt::format("shardtap field '{}' should be {}, not '{}'", key, f.expected, value);
+        error = fmt::format("shardtap field {} should be {}, not {}", in_quotes(key), f.expected, in_quotes(value));
         return HeaderLine::malformed;
     }
     header.other.emplace_back(std::string(key), unescape_text(value));
