@@ -1,9 +1,6 @@
 #include "posix/durations_file.hpp"
 
-#include "core/text/quoted.hpp"
 #include "posix/files.hpp"
-
-#include <fmt/format.h>
 
 #include <unistd.h>
 
@@ -11,7 +8,7 @@ namespace shardtap {
 namespace {
 
 [[noreturn]] void fail(std::string const& path, std::string const& problem) {
-    throw DurationsError(fmt::format("shardtap: durations file {}: {}", in_quotes(path), problem));
+    throw durations_file_error(path, problem);
 }
 
 }  // namespace

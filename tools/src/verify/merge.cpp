@@ -19,6 +19,9 @@ constexpr std::size_t listed_at_most = 10;
 
 std::string points(std::size_t count) { return counted(count, "test point"); }
 
+// Catch2's exit statuses of a run in which nothing failed: 0 passed, 4 every test case skipped.
+bool catch2_passed(int status) { return status == 0 || status == 4; }
+
 NodeSummary summarise(NodeStream const& node) {
     NodeSummary summary;
     summary.source = node.source;
@@ -94,7 +97,7 @@ private:
     void check_stopped(NodeStream const& node, std::string const& label) {
         auto const& exit = *node.exit;
         bool const whole = node.state == StreamState::read && !node.stream.bail_out;
-        if (whole && exit.signal == 0 && (exit.status == 0 || exit.status == 4)) return;
+        if (whole && exit.signal == 0 && catch2_passed(exit.status)) return;
         std::string said;
         if (node.stream.bail_out) said = fmt::format(" (it wrote Bail out! {})", node.stream.bail_out->reason);
         problem(Problem::Kind::cut_short,
@@ -110,9 +113,9 @@ private:
         }
         bool const any_failure = std::any_of(node.stream.points.begin(), node.stream.points.end(),
                                              [](TapPoint const& p) { return p.failed(); });
-        // Catch2: 0 passed, 4 everything skipped; anything else without a failing test point
-        // means the node stopped for a reason its stream does not show.
-        if (exit.status != 0 && exit.status != 4 && !any_failure && node.state == StreamState::read &&
+        // Any other status without a failing test point: the node stopped for a reason its
+        // stream does not show.
+        if (!catch2_passed(exit.status) && !any_failure && node.state == StreamState::read &&
             !node.stream.bail_out) {
             problem(Problem::Kind::node_failed,
                     fmt::format("{} exited with status {} although no test failed; see its log",

@@ -72,6 +72,9 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The one form of that line: "shardtap: durations file "FILE": PROBLEM".
+DurationsError durations_file_error(std::string_view file, std::string_view problem);
+
 // Parses the text of a durations file, version 1 or 2. `source` names it in errors (usually
 // its path). Throws DurationsError for malformed JSON, a wrong format name or version, a
 // malformed entry, two entries for one test case, or a duration that is not a number from 0

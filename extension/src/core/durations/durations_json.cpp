@@ -11,7 +11,7 @@ namespace shardtap {
 namespace {
 
 [[noreturn]] void fail(std::string_view source, std::string const& problem) {
-    throw DurationsError(fmt::format("shardtap: durations file {}: {}", in_quotes(source), problem));
+    throw durations_file_error(source, problem);
 }
 
 std::string duration_of(TestIdentityView test) { return "the duration of " + describe(test); }
@@ -105,6 +105,10 @@ void append_entry(std::string& out, std::string_view name, double seconds,
 }
 
 }  // namespace
+
+DurationsError durations_file_error(std::string_view file, std::string_view problem) {
+    return DurationsError(fmt::format("shardtap: durations file {}: {}", in_quotes(file), problem));
+}
 
 Durations parse_durations(std::string_view text, std::string_view source) {
     JsonValue document;
