@@ -1,6 +1,7 @@
 #include "core/split/partition.hpp"
 
 #include "random_suite.hpp"
+#include "split_of.hpp"
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>

@@ -7,6 +7,14 @@
 using namespace shardtap;
 
 namespace {
+std::string format_tap_header(TapHeader const& header) {
+    std::string out;
+    append_tap_header(out, header);
+    return out;
+}
+}  // namespace
+
+namespace {
 TapHeader read_all(std::string const& text) {
     TapHeader header;
     std::istringstream lines(text);

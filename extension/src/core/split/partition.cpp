@@ -60,16 +60,4 @@ Split split_suite(std::vector<TestIdentityView> const& keys, std::size_t total, 
     return split;
 }
 
-std::vector<std::size_t> node_share(std::vector<TestIdentityView> const& keys, Node const& node,
-                                    Strategy strategy, Durations const* durations) {
-    auto split = split_suite(keys, node.total, strategy, durations);
-    if (node.index >= split.shares.size()) return {};
-    return std::move(split.shares[node.index]);
-}
-
-std::string split_fingerprint(std::vector<TestIdentityView> const& keys, Strategy strategy,
-                              std::size_t total, Durations const* durations) {
-    return split_suite(keys, total, strategy, durations).fingerprint;
-}
-
 }  // namespace shardtap

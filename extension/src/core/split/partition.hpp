@@ -55,13 +55,4 @@ struct Split {
 Split split_suite(std::vector<TestIdentityView> const& keys, std::size_t total, Strategy strategy,
                   Durations const* durations = nullptr);
 
-// Positions into `keys` that `node` runs, in canonical order: split_suite's share for `node`.
-std::vector<std::size_t> node_share(std::vector<TestIdentityView> const& keys, Node const& node,
-                                    Strategy strategy = Strategy::round_robin,
-                                    Durations const* durations = nullptr);
-
-// split_suite's fingerprint.
-std::string split_fingerprint(std::vector<TestIdentityView> const& keys, Strategy strategy,
-                              std::size_t total, Durations const* durations = nullptr);
-
 }  // namespace shardtap

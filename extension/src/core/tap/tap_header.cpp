@@ -116,12 +116,6 @@ void append_tap_header(std::string& out, TapHeader const& header) {
     }
 }
 
-std::string format_tap_header(TapHeader const& header) {
-    std::string out;
-    append_tap_header(out, header);
-    return out;
-}
-
 HeaderLine read_tap_header_line(std::string_view line, TapHeader& header, std::string& error) {
     if (line.substr(0, field_prefix.size()) != field_prefix) return HeaderLine::not_a_field;
     auto const rest = line.substr(field_prefix.size());

@@ -37,7 +37,6 @@ struct TapHeader {
 
 // One "# shardtap KEY: VALUE\n" line per field that is set, in a fixed order.
 void append_tap_header(std::string& out, TapHeader const& header);
-std::string format_tap_header(TapHeader const& header);
 
 enum class HeaderLine {
     not_a_field,  // any other line: not `# shardtap KEY: VALUE`
