@@ -5,20 +5,12 @@
 #include <unistd.h>
 
 namespace shardtap {
-namespace {
-
-[[noreturn]] void fail(std::string const& path, std::string const& problem) {
-    throw durations_file_error(path, problem);
-}
-
-}  // namespace
-
 Durations read_durations(std::string const& path) {
     std::string text;
     try {
         text = read_file(path);
     } catch (FileReadError const& error) {
-        fail(path, "cannot read: " + error.reason());
+        throw durations_file_error(path, "cannot read: " + error.reason());
     }
     return parse_durations(text, path);
 }
@@ -27,7 +19,7 @@ void write_durations(std::string const& path, Durations const& durations) {
     try {
         write_file_atomically(path, format_durations(durations));
     } catch (FileWriteError const& error) {
-        fail(path, error.what());
+        throw durations_file_error(path, error.what());
     }
 }
 
@@ -37,7 +29,7 @@ void merge_into_durations_file(std::string const& path, Durations const& duratio
         auto const earlier = ::access(path.c_str(), F_OK) == 0 ? read_durations(path) : Durations{};
         write_durations(path, merge_durations({durations}, earlier));
     } catch (FileWriteError const& error) {
-        fail(path, error.what());
+        throw durations_file_error(path, error.what());
     }
 }
 
@@ -45,7 +37,7 @@ void check_durations_writable(std::string const& path) {
     try {
         check_writable_beside(path);
     } catch (FileWriteError const& error) {
-        fail(path, error.what());
+        throw durations_file_error(path, error.what());
     }
 }
 

@@ -10,20 +10,16 @@
 namespace shardtap {
 namespace {
 
-[[noreturn]] void fail(std::string_view source, std::string const& problem) {
-    throw durations_file_error(source, problem);
-}
-
 std::string duration_of(TestIdentityView test) { return "the duration of " + describe(test); }
 
 double seconds_of(JsonValue const& value, std::string const& what, std::string_view source) {
     if (value.type != JsonType::number) {
-        fail(source, fmt::format("{} is {}, expected a number of seconds", what, write_json(value)));
+        throw durations_file_error(source, fmt::format("{} is {}, expected a number of seconds", what, write_json(value)));
     }
     auto const seconds = value.number;
-    if (!(seconds >= 0)) fail(source, fmt::format("{} is negative: {}", what, write_json(value)));
+    if (!(seconds >= 0)) throw durations_file_error(source, fmt::format("{} is negative: {}", what, write_json(value)));
     if (seconds > max_recorded_seconds) {
-        fail(source, fmt::format("{} is {}, more than the largest allowed, {} seconds", what,
+        throw durations_file_error(source, fmt::format("{} is {}, more than the largest allowed, {} seconds", what,
                                  write_json(value), max_recorded_seconds));
     }
     return seconds;
@@ -32,7 +28,7 @@ double seconds_of(JsonValue const& value, std::string const& what, std::string_v
 // Version 1: {"name": seconds, ...}, every entry by name only.
 void read_version_1(JsonValue const& entries, std::string_view source, Durations& durations) {
     if (entries.type != JsonType::object) {
-        fail(source, fmt::format("\"durations\" is {}, expected an object of test case name to "
+        throw durations_file_error(source, fmt::format("\"durations\" is {}, expected an object of test case name to "
                                  "seconds (version 1)", write_json(entries)));
     }
     for (auto const& [name, value] : entries.object) {
@@ -46,7 +42,7 @@ std::optional<std::string> text_field(JsonValue const& entry, char const* key, s
     auto const* found = entry.find(key);
     if (!found) return std::nullopt;
     if (found->type != JsonType::string) {
-        fail(source, fmt::format("entry {} of \"durations\" has \"{}\": {}, expected a string",
+        throw durations_file_error(source, fmt::format("entry {} of \"durations\" has \"{}\": {}, expected a string",
                                  number, key, write_json(*found)));
     }
     return found->string;
@@ -55,22 +51,22 @@ std::optional<std::string> text_field(JsonValue const& entry, char const* key, s
 // Version 2: [{"name", "class", "tags", "seconds"}, ...]; "class" and "tags" both or neither.
 void read_version_2(JsonValue const& entries, std::string_view source, Durations& durations) {
     if (entries.type != JsonType::array) {
-        fail(source, fmt::format("\"durations\" is {}, expected a list of {{\"name\", \"class\", "
+        throw durations_file_error(source, fmt::format("\"durations\" is {}, expected a list of {{\"name\", \"class\", "
                                  "\"tags\", \"seconds\"}} objects (version 2)", write_json(entries)));
     }
     std::size_t number = 0;
     for (auto const& entry : entries.array) {
         ++number;
         if (entry.type != JsonType::object) {
-            fail(source, fmt::format("entry {} of \"durations\" is {}, expected an object", number,
+            throw durations_file_error(source, fmt::format("entry {} of \"durations\" is {}, expected an object", number,
                                      write_json(entry)));
         }
         auto name = text_field(entry, "name", number, source);
         auto class_name = text_field(entry, "class", number, source);
         auto tags = text_field(entry, "tags", number, source);
-        if (!name) fail(source, fmt::format("entry {} of \"durations\" has no \"name\"", number));
+        if (!name) throw durations_file_error(source, fmt::format("entry {} of \"durations\" has no \"name\"", number));
         if (class_name.has_value() != tags.has_value()) {
-            fail(source, fmt::format("entry {} of \"durations\" ({}) has \"{}\" without \"{}\": "
+            throw durations_file_error(source, fmt::format("entry {} of \"durations\" ({}) has \"{}\" without \"{}\": "
                                      "give both, or neither for every test case of that name",
                                      number, in_quotes(*name), class_name ? "class" : "tags",
                                      class_name ? "tags" : "class"));
@@ -79,11 +75,11 @@ void read_version_2(JsonValue const& entries, std::string_view source, Durations
         TestIdentity test{std::move(*name), class_name.value_or(""), tags.value_or("")};
         auto const what = duration_of(test);
         auto const* seconds = entry.find("seconds");
-        if (!seconds) fail(source, what + " is missing: no \"seconds\"");
+        if (!seconds) throw durations_file_error(source, what + " is missing: no \"seconds\"");
         auto const value = seconds_of(*seconds, what, source);
         bool const added = name_only ? durations.names.emplace(test.name, value).second
                                      : durations.tests.emplace(std::move(test), value).second;
-        if (!added) fail(source, fmt::format("entry {} repeats an earlier entry: {}", number, what));
+        if (!added) throw durations_file_error(source, fmt::format("entry {} repeats an earlier entry: {}", number, what));
     }
 }
 
@@ -115,26 +111,26 @@ Durations parse_durations(std::string_view text, std::string_view source) {
     try {
         document = parse_json(text);
     } catch (JsonError const& error) {
-        fail(source, std::string("malformed JSON: ") + error.what());
+        throw durations_file_error(source, std::string("malformed JSON: ") + error.what());
     }
-    if (document.type != JsonType::object) fail(source, "malformed: the top level is not a JSON object");
+    if (document.type != JsonType::object) throw durations_file_error(source, "malformed: the top level is not a JSON object");
 
     auto const* format = document.find("format");
-    if (!format) fail(source, "not a shardtap durations file: no \"format\" field");
+    if (!format) throw durations_file_error(source, "not a shardtap durations file: no \"format\" field");
     if (format->type != JsonType::string || format->string != durations_format) {
-        fail(source, fmt::format("wrong format {}, expected \"{}\"", write_json(*format),
+        throw durations_file_error(source, fmt::format("wrong format {}, expected \"{}\"", write_json(*format),
                                  durations_format));
     }
     auto const* version = document.find("version");
-    if (!version) fail(source, "no \"version\" field");
+    if (!version) throw durations_file_error(source, "no \"version\" field");
     bool const known = version->type == JsonType::number && version->integer &&
                        (version->number == 1 || version->number == 2);
     if (!known) {
-        fail(source, fmt::format("unsupported version {}: this shardtap reads versions 1 and 2",
+        throw durations_file_error(source, fmt::format("unsupported version {}: this shardtap reads versions 1 and 2",
                                  write_json(*version)));
     }
     auto const* entries = document.find("durations");
-    if (!entries) fail(source, "no \"durations\" field");
+    if (!entries) throw durations_file_error(source, "no \"durations\" field");
 
     Durations durations;
     if (version->number == 1) {

@@ -35,7 +35,7 @@ constexpr Provider providers[] = {
 
 constexpr std::size_t largest_value = INT32_MAX;
 
-std::optional<std::string> lookup(Environment const& environment, std::string_view name) {
+std::optional<std::string> variable_value(Environment const& environment, std::string_view name) {
     auto found = environment.find(std::string(name));
     if (found == environment.end()) return std::nullopt;
     return found->second;
@@ -54,9 +54,9 @@ std::optional<std::size_t> whole_number(std::string const& text, std::string_vie
     return number.value;
 }
 
-[[noreturn]] void fail(Provider const& provider, std::string const& problem,
-                       std::optional<std::string> const& total,
-                       std::optional<std::string> const& index) {
+[[noreturn]] void fail_node(Provider const& provider, std::string const& problem,
+                            std::optional<std::string> const& total,
+                            std::optional<std::string> const& index) {
     throw NodeError(fmt::format("shardtap: bad node configuration ({}): {}; got {}={} {}={}",
                                 provider.name, problem, provider.total_variable, shown(total),
                                 provider.index_variable, shown(index)));
@@ -66,29 +66,29 @@ Node from_variables(Provider const& provider, std::optional<std::string> const& 
                     std::optional<std::string> const& index_text) {
     std::string problem;
     if (!total_text) {
-        fail(provider, fmt::format("{} is set but {} is not", provider.index_variable,
+        fail_node(provider, fmt::format("{} is set but {} is not", provider.index_variable,
                                    provider.total_variable),
              total_text, index_text);
     }
     auto total = whole_number(*total_text, provider.total_variable, problem);
-    if (!total) fail(provider, problem, total_text, index_text);
+    if (!total) fail_node(provider, problem, total_text, index_text);
     if (*total < 1) {
-        fail(provider, fmt::format("{} must be at least 1", provider.total_variable), total_text,
+        fail_node(provider, fmt::format("{} must be at least 1", provider.total_variable), total_text,
              index_text);
     }
     if (!index_text) {
         if (*total == 1 && provider.single_node_without_index) {
             return Node{0, 1, std::string(provider.name)};
         }
-        fail(provider, fmt::format("{} is set but {} is not", provider.total_variable,
+        fail_node(provider, fmt::format("{} is set but {} is not", provider.total_variable,
                                    provider.index_variable),
              total_text, index_text);
     }
     auto index = whole_number(*index_text, provider.index_variable, problem);
-    if (!index) fail(provider, problem, total_text, index_text);
+    if (!index) fail_node(provider, problem, total_text, index_text);
     auto const first = provider.first_index;
     if (*index < first || *index - first >= *total) {
-        fail(provider,
+        fail_node(provider,
              fmt::format("{} must be from {} to {} ({}-based)", provider.index_variable, first,
                          *total - 1 + first, first),
              total_text, index_text);
@@ -110,9 +110,9 @@ Node resolve_node(Environment const& environment, std::optional<ShardArguments> 
         return Node{command_line->index, command_line->count, "command line"};
     }
     for (auto const& provider : providers) {
-        if (!provider.marker.empty() && !lookup(environment, provider.marker)) continue;
-        auto total = lookup(environment, provider.total_variable);
-        auto index = lookup(environment, provider.index_variable);
+        if (!provider.marker.empty() && !variable_value(environment, provider.marker)) continue;
+        auto total = variable_value(environment, provider.total_variable);
+        auto index = variable_value(environment, provider.index_variable);
         if (total || index) return from_variables(provider, total, index);
     }
     return Node{};

@@ -16,9 +16,9 @@ struct Setting {
     std::string value;
 };
 
-std::optional<Setting> lookup(Environment const& environment, std::string const& variable,
-                              std::optional<std::string> const& argument,
-                              std::string const& option) {
+std::optional<Setting> find_setting(Environment const& environment, std::string const& variable,
+                                    std::optional<std::string> const& argument,
+                                    std::string const& option) {
     std::optional<Setting> setting;
     if (argument) {
         setting = Setting{option, *argument};
@@ -36,9 +36,9 @@ std::optional<Setting> lookup(Environment const& environment, std::string const&
 SplitSettings resolve_split_settings(Environment const& environment,
                                      SettingArguments const& arguments) {
     auto const strategy =
-        lookup(environment, "SHARDTAP_STRATEGY", arguments.strategy, "--shardtap-strategy");
+        find_setting(environment, "SHARDTAP_STRATEGY", arguments.strategy, "--shardtap-strategy");
     auto const durations =
-        lookup(environment, "SHARDTAP_DURATIONS", arguments.durations, "--shardtap-durations");
+        find_setting(environment, "SHARDTAP_DURATIONS", arguments.durations, "--shardtap-durations");
     SplitSettings settings;
     if (durations) settings.durations_file = durations->value;
     if (!strategy) {
@@ -63,7 +63,7 @@ SplitSettings resolve_split_settings(Environment const& environment,
 
 std::optional<std::string> resolve_durations_out(Environment const& environment,
                                                  SettingArguments const& arguments) {
-    auto const out = lookup(environment, "SHARDTAP_DURATIONS_OUT", arguments.durations_out,
+    auto const out = find_setting(environment, "SHARDTAP_DURATIONS_OUT", arguments.durations_out,
                             "--shardtap-durations-out");
     if (!out) return std::nullopt;
     return out->value;
@@ -82,7 +82,7 @@ std::string test_timeout_rule() {
 
 std::optional<double> resolve_test_timeout(Environment const& environment,
                                            SettingArguments const& arguments) {
-    auto const timeout = lookup(environment, "SHARDTAP_TEST_TIMEOUT", arguments.test_timeout,
+    auto const timeout = find_setting(environment, "SHARDTAP_TEST_TIMEOUT", arguments.test_timeout,
                                 "--shardtap-test-timeout");
     if (!timeout) return std::nullopt;
     auto const seconds = read_test_timeout(timeout->value);
