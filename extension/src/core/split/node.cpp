@@ -42,7 +42,7 @@ std::optional<std::string> variable_value(Environment const& environment, std::s
 }
 
 // The value of a variable, for an error message.
-std::string shown(std::optional<std::string> const& value) { return value ? in_quotes(*value) : "unset"; }
+std::string value_or_unset(std::optional<std::string> const& value) { return value ? in_quotes(*value) : "unset"; }
 
 std::optional<std::size_t> whole_number(std::string const& text, std::string_view variable,
                                         std::string& problem) {
@@ -58,8 +58,8 @@ std::optional<std::size_t> whole_number(std::string const& text, std::string_vie
                             std::optional<std::string> const& total,
                             std::optional<std::string> const& index) {
     throw NodeError(fmt::format("shardtap: bad node configuration ({}): {}; got {}={} {}={}",
-                                provider.name, problem, provider.total_variable, shown(total),
-                                provider.index_variable, shown(index)));
+                                provider.name, problem, provider.total_variable, value_or_unset(total),
+                                provider.index_variable, value_or_unset(index)));
 }
 
 Node from_variables(Provider const& provider, std::optional<std::string> const& total_text,
