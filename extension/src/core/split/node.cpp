@@ -42,7 +42,9 @@ std::optional<std::string> variable_value(Environment const& environment, std::s
 }
 
 // The value of a variable, for an error message.
-std::string value_or_unset(std::optional<std::string> const& value) { return value ? in_quotes(*value) : "unset"; }
+std::string value_or_unset(std::optional<std::string> const& value) {
+    return value ? in_quotes(*value) : "unset";
+}
 
 std::optional<std::size_t> whole_number(std::string const& text, std::string_view variable,
                                         std::string& problem) {
