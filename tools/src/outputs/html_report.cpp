@@ -3,6 +3,7 @@
 #include "outputs/html_page.hpp"
 #include "outputs/report_text.hpp"
 #include "verify/summary.hpp"
+#include "verify/tally.hpp"
 
 #include "core/text/counted.hpp"
 
@@ -13,14 +14,6 @@
 
 namespace shardtap::tools {
 namespace {
-
-enum class Outcome { pass, fail, skip, todo };
-
-Outcome outcome_of(TapPoint const& point) {
-    if (point.directive == TapDirective::skip) return Outcome::skip;
-    if (point.directive == TapDirective::todo) return Outcome::todo;
-    return point.ok ? Outcome::pass : Outcome::fail;
-}
 
 char const* css_class(Outcome outcome) {
     switch (outcome) {

@@ -2,16 +2,19 @@
 
 namespace shardtap::tools {
 
+Outcome outcome_of(TapPoint const& point) {
+    if (point.directive == TapDirective::skip) return Outcome::skip;
+    if (point.directive == TapDirective::todo) return Outcome::todo;
+    return point.ok ? Outcome::pass : Outcome::fail;
+}
+
 void Tally::add(TapPoint const& point) {
     ++tests;
-    if (point.directive == TapDirective::skip) {
-        ++skipped;
-    } else if (point.directive == TapDirective::todo) {
-        ++todo;
-    } else if (point.ok) {
-        ++passed;
-    } else {
-        ++failed;
+    switch (outcome_of(point)) {
+        case Outcome::pass: ++passed; break;
+        case Outcome::fail: ++failed; break;
+        case Outcome::skip: ++skipped; break;
+        case Outcome::todo: ++todo; break;
     }
 }
 

@@ -9,6 +9,10 @@
 
 namespace shardtap::tools {
 
+// What a test point counts as: SKIP or TODO whether ok or not, else passed or failed.
+enum class Outcome { pass, fail, skip, todo };
+Outcome outcome_of(TapPoint const& point);
+
 struct Tally {
     std::size_t tests = 0;  // every test point
     std::size_t passed = 0;
