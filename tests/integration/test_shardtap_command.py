@@ -366,6 +366,33 @@ class BadInputTest(Work):
                 self.assertIn("shardtap --help", result.stderr)
 
 
+class ExitStatusListsTest(unittest.TestCase):
+    """The statuses are said three times: ExitStatus in the code, the help, the README. One
+    list: the code's."""
+
+    @staticmethod
+    def code_statuses():
+        path = os.path.join(os.environ["SHARDTAP_SOURCE_DIR"], "tools", "src", "cli", "exit_status.hpp")
+        with open(path) as file:
+            return sorted(int(value) for value in re.findall(r"= (\d+),", file.read()))
+
+    def test_the_help_and_the_readme_list_the_codes_statuses(self):
+        code = self.code_statuses()
+        self.assertIn(64, code)
+        help_text = shardtap("--help").stdout
+        paragraph = help_text[help_text.index("Exit status:"):]
+        helped = sorted(int(n) for n in re.findall(r"(?:Exit status: |;\s+)(\d+) (?!\+)", paragraph))
+        self.assertEqual(helped, code)
+        self.assertIn("128 + N", paragraph)
+        with open(os.path.join(os.environ["SHARDTAP_SOURCE_DIR"], "README.md")) as file:
+            readme = file.read()
+        table = readme[readme.index("| status | meaning |"):]
+        table = table[:table.index("\n\n")]
+        rows = re.findall(r"^\| (\d+) \|", table, re.M)
+        self.assertEqual(sorted(int(row) for row in rows), code)
+        self.assertIn("| 128 + N |", table)
+
+
 class MergeTest(Work):
     def setUp(self):
         super().setUp()
