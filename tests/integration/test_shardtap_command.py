@@ -393,6 +393,21 @@ class ExitStatusListsTest(unittest.TestCase):
         self.assertIn("| 128 + N |", table)
 
 
+class SynopsisTest(unittest.TestCase):
+    def test_the_readme_synopses_are_the_helps(self):
+        def synopses(text):
+            # "shardtap SUBCOMMAND ..." and its indented continuation lines, blanks collapsed.
+            found = [" ".join(block.split()) for block in
+                     re.findall(r"^(shardtap (?:run|merge|plan) .*(?:\n {10,}\S.*)*)", text, re.M)]
+            self.assertEqual(len(found), 3, found)  # one each, nothing else that looks like one
+            return {block.split()[1]: block for block in found}
+        with open(os.path.join(os.environ["SHARDTAP_SOURCE_DIR"], "README.md")) as file:
+            readme = synopses(file.read())
+        helped = synopses(shardtap("--help").stdout)
+        self.assertEqual(sorted(helped), ["merge", "plan", "run"])
+        self.assertEqual(readme, helped)
+
+
 class MergeTest(Work):
     def setUp(self):
         super().setUp()
