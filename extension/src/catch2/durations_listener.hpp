@@ -26,11 +26,11 @@ public:
     void testRunEnded(Catch::TestRunStats const& stats) override;
 
 private:
-    std::optional<std::string> out_;
-    std::chrono::steady_clock::time_point started_;
-    Durations durations_;
-    bool crashed_ = false;
-    std::string not_written_;  // the line to say so after a crash, made while it is safe
+    std::optional<std::string> m_out;
+    std::chrono::steady_clock::time_point m_started;
+    Durations m_durations;
+    bool m_crashed = false;
+    std::string m_not_written;  // the line to say so after a crash, made while it is safe
 };
 
 }  // namespace shardtap

@@ -126,42 +126,42 @@ NodeProcess::NodeProcess(std::string const& program, std::vector<std::string> co
     SpawnAttributes const attributes(default_signals);
     auto argv = pointers(arguments);
     auto envp = pointers(environment);
-    int const error = posix_spawn(&pid_, program.c_str(), &actions, &attributes.value, argv.data(), envp.data());
+    int const error = posix_spawn(&m_pid, program.c_str(), &actions, &attributes.value, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     if (error != 0) {
-        pid_ = -1;
+        m_pid = -1;
         auto const status = error == ENOENT ? exit_not_found : exit_not_executable;
         throw CommandError(status, fmt::format("run: cannot start {}: {}", in_quotes(program), std::strerror(error)));
     }
 }
 
 NodeProcess::~NodeProcess() {
-    if (pid_ <= 0 || exit_) return;
-    ::kill(-pid_, SIGKILL);
+    if (m_pid <= 0 || m_exit) return;
+    ::kill(-m_pid, SIGKILL);
     int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
     }
 }
 
 bool NodeProcess::poll() {
-    if (exit_) return true;
+    if (m_exit) return true;
     int status = 0;
-    pid_t const done = ::waitpid(pid_, &status, WNOHANG);
+    pid_t const done = ::waitpid(m_pid, &status, WNOHANG);
     if (done == 0) return false;
     if (done < 0) {
-        exit_ = NodeExit{-1, 0, stopped_with_};  // cannot happen for our own child; a failed node
+        m_exit = NodeExit{-1, 0, m_stopped_with};  // cannot happen for our own child; a failed node
     } else if (WIFSIGNALED(status)) {
-        exit_ = NodeExit{128 + WTERMSIG(status), WTERMSIG(status), stopped_with_};
+        m_exit = NodeExit{128 + WTERMSIG(status), WTERMSIG(status), m_stopped_with};
     } else {
-        exit_ = NodeExit{WEXITSTATUS(status), 0, stopped_with_};
+        m_exit = NodeExit{WEXITSTATUS(status), 0, m_stopped_with};
     }
     return true;
 }
 
 bool NodeProcess::stop(int signal) {
     if (poll()) return false;
-    ::kill(-pid_, signal);  // the group: a wrapper script's children too
-    if (stopped_with_ == 0) stopped_with_ = signal;
+    ::kill(-m_pid, signal);  // the group: a wrapper script's children too
+    if (m_stopped_with == 0) m_stopped_with = signal;
     return true;
 }
 

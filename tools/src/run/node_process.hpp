@@ -18,11 +18,11 @@ namespace shardtap::tools {
 class CommandError : public std::runtime_error {
 public:
     CommandError(ExitStatus status, std::string const& message)
-        : std::runtime_error(message), status_(status) {}
-    ExitStatus status() const { return status_; }
+        : std::runtime_error(message), m_status(status) {}
+    ExitStatus status() const { return m_status; }
 
 private:
-    ExitStatus status_;
+    ExitStatus m_status;
 };
 
 // The file that running `name` executes: `name` itself when it holds a '/', else the first
@@ -63,13 +63,13 @@ public:
     // Sends `signal` to the node's process group if it still runs; the first signal sent is
     // its exit's stopped_with. True when it was running.
     bool stop(int signal);
-    std::optional<NodeExit> const& exit() const { return exit_; }
-    pid_t pid() const { return pid_; }
+    std::optional<NodeExit> const& exit() const { return m_exit; }
+    pid_t pid() const { return m_pid; }
 
 private:
-    pid_t pid_ = -1;
-    int stopped_with_ = 0;
-    std::optional<NodeExit> exit_;
+    pid_t m_pid = -1;
+    int m_stopped_with = 0;
+    std::optional<NodeExit> m_exit;
 };
 
 }  // namespace shardtap::tools

@@ -7,12 +7,12 @@
 namespace shardtap::tools {
 
 void ProgressReader::read(std::string_view new_complete_lines) {
-    reader_.read(new_complete_lines);
-    auto const& stream = reader_.stream();
-    for (std::size_t i = counted_.tests; i < stream.points.size(); ++i) counted_.add(stream.points[i]);
-    progress_.finished = counted_.tests;
-    progress_.failed = counted_.failed;
-    if (stream.plan && stream.plan->before_points) progress_.planned = stream.plan->count;
+    m_reader.read(new_complete_lines);
+    auto const& stream = m_reader.stream();
+    for (std::size_t i = m_counted.tests; i < stream.points.size(); ++i) m_counted.add(stream.points[i]);
+    m_progress.finished = m_counted.tests;
+    m_progress.failed = m_counted.failed;
+    if (stream.plan && stream.plan->before_points) m_progress.planned = stream.plan->count;
 }
 
 std::string format_progress(std::vector<NodeProgress> const& nodes, std::size_t running,
@@ -36,45 +36,45 @@ std::string format_progress(std::vector<NodeProgress> const& nodes, std::size_t 
 bool GrowingFile::refresh() {
     std::string added;
     try {
-        added = read_file(path_, read_);
+        added = read_file(m_path, m_read);
     } catch (FileReadError const&) {
         return false;  // not there yet
     }
-    read_ += added.size();
-    partial_ += added;
-    auto const newline = partial_.rfind('\n');
+    m_read += added.size();
+    m_partial += added;
+    auto const newline = m_partial.rfind('\n');
     if (newline == std::string::npos) return false;
-    new_lines_.assign(partial_, 0, newline + 1);
-    partial_.erase(0, newline + 1);
+    m_new_lines.assign(m_partial, 0, newline + 1);
+    m_partial.erase(0, newline + 1);
     return true;
 }
 
 void ProgressDisplay::show(std::string const& line, double elapsed_seconds) {
-    if (terminal_) {
-        if (line == last_) return;
-        last_ = line;
-        fmt::print(out_, "\r{}\x1b[K", line);
-        std::fflush(out_);
+    if (m_terminal) {
+        if (line == m_last) return;
+        m_last = line;
+        fmt::print(m_out, "\r{}\x1b[K", line);
+        std::fflush(m_out);
         return;
     }
     // The line ends with the elapsed time; compare what comes before it.
     auto const what = line.substr(0, line.rfind(", "));
-    if (what == last_ || (last_printed_ >= 0 && elapsed_seconds - last_printed_ < 1.0)) return;
-    last_ = what;
-    last_printed_ = elapsed_seconds;
-    fmt::print(out_, "{}\n", line);
-    std::fflush(out_);
+    if (what == m_last || (m_last_printed >= 0 && elapsed_seconds - m_last_printed < 1.0)) return;
+    m_last = what;
+    m_last_printed = elapsed_seconds;
+    fmt::print(m_out, "{}\n", line);
+    std::fflush(m_out);
 }
 
 void ProgressDisplay::note(std::string const& line) {
-    fmt::print(out_, terminal_ ? "\r{}\x1b[K\n" : "{}\n", line);
-    std::fflush(out_);
-    last_.clear();  // the progress line is shown again
+    fmt::print(m_out, m_terminal ? "\r{}\x1b[K\n" : "{}\n", line);
+    std::fflush(m_out);
+    m_last.clear();  // the progress line is shown again
 }
 
 void ProgressDisplay::finish(std::string const& line) {
-    fmt::print(out_, terminal_ ? "\r{}\x1b[K\n" : "{}\n", line);
-    std::fflush(out_);
+    fmt::print(m_out, m_terminal ? "\r{}\x1b[K\n" : "{}\n", line);
+    std::fflush(m_out);
 }
 
 }  // namespace shardtap::tools

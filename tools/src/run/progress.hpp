@@ -27,12 +27,12 @@ struct NodeProgress {
 class ProgressReader {
 public:
     void read(std::string_view new_complete_lines);
-    NodeProgress const& progress() const { return progress_; }
+    NodeProgress const& progress() const { return m_progress; }
 
 private:
-    TapStreamReader reader_;
-    Tally counted_;  // the points read so far
-    NodeProgress progress_;
+    TapStreamReader m_reader;
+    Tally m_counted;  // the points read so far
+    NodeProgress m_progress;
 };
 
 // "12/20 tests finished, 1 failed, 7 of 12 nodes running, 3.4 s". Pure.
@@ -42,33 +42,33 @@ std::string format_progress(std::vector<NodeProgress> const& nodes, std::size_t 
 // Follows one node's file: reads what was appended since the last look.
 class GrowingFile {
 public:
-    explicit GrowingFile(std::string path) : path_(std::move(path)) {}
+    explicit GrowingFile(std::string path) : m_path(std::move(path)) {}
     // True when complete lines were added since the last call; new_lines() holds them.
     bool refresh();
-    std::string_view new_lines() const { return new_lines_; }
+    std::string_view new_lines() const { return m_new_lines; }
 
 private:
-    std::string path_;
-    std::size_t read_ = 0;   // bytes of the file read so far
-    std::string partial_;    // the last line read, until its newline arrives
-    std::string new_lines_;
+    std::string m_path;
+    std::size_t m_read = 0;   // bytes of the file read so far
+    std::string m_partial;    // the last line read, until its newline arrives
+    std::string m_new_lines;
 };
 
 // Shows progress on a stream: on a terminal one line redrawn in place; otherwise a plain line
 // whenever something changed, at most one a second, so logs stay short.
 class ProgressDisplay {
 public:
-    ProgressDisplay(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
+    ProgressDisplay(std::FILE* out, bool terminal) : m_out(out), m_terminal(terminal) {}
     void show(std::string const& line, double elapsed_seconds);
     void finish(std::string const& line);
     // A line of its own, between progress lines.
     void note(std::string const& line);
 
 private:
-    std::FILE* out_;
-    bool terminal_;
-    std::string last_;
-    double last_printed_ = -1;
+    std::FILE* m_out;
+    bool m_terminal;
+    std::string m_last;
+    double m_last_printed = -1;
 };
 
 }  // namespace shardtap::tools

@@ -124,23 +124,23 @@ Nodes start_nodes(std::string const& program, RunOptions const& options,
 // Follows the nodes' TAP files for the progress line.
 class Followers {
 public:
-    explicit Followers(std::vector<NodeFiles> const& files) : progress_(files.size()) {
-        for (auto const& node : files) files_.emplace_back(node.tap);
-        readers_.resize(files.size());
+    explicit Followers(std::vector<NodeFiles> const& files) : m_progress(files.size()) {
+        for (auto const& node : files) m_files.emplace_back(node.tap);
+        m_readers.resize(files.size());
     }
     std::vector<NodeProgress> const& look() {
-        for (std::size_t i = 0; i < files_.size(); ++i) {
-            if (!files_[i].refresh()) continue;
-            readers_[i].read(files_[i].new_lines());
-            progress_[i] = readers_[i].progress();
+        for (std::size_t i = 0; i < m_files.size(); ++i) {
+            if (!m_files[i].refresh()) continue;
+            m_readers[i].read(m_files[i].new_lines());
+            m_progress[i] = m_readers[i].progress();
         }
-        return progress_;
+        return m_progress;
     }
 
 private:
-    std::vector<GrowingFile> files_;
-    std::vector<ProgressReader> readers_;
-    std::vector<NodeProgress> progress_;
+    std::vector<GrowingFile> m_files;
+    std::vector<ProgressReader> m_readers;
+    std::vector<NodeProgress> m_progress;
 };
 
 std::size_t still_running(Nodes& nodes) {

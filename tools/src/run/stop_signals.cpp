@@ -16,25 +16,25 @@ bool ignored(int signal) {
 }  // namespace
 
 StopSignals::StopSignals() {
-    sigemptyset(&stop_set_);
+    sigemptyset(&m_stop_set);
     for (int signal : stop_signals) {
         if (ignored(signal)) continue;
-        sigaddset(&stop_set_, signal);
-        node_defaults_.push_back(signal);
+        sigaddset(&m_stop_set, signal);
+        m_node_defaults.push_back(signal);
     }
-    if (!ignored(SIGPIPE)) node_defaults_.push_back(SIGPIPE);
-    ::pthread_sigmask(SIG_BLOCK, &stop_set_, &old_mask_);
+    if (!ignored(SIGPIPE)) m_node_defaults.push_back(SIGPIPE);
+    ::pthread_sigmask(SIG_BLOCK, &m_stop_set, &m_old_mask);
     struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
-    ::sigaction(SIGPIPE, &ignore, &old_pipe_);
+    ::sigaction(SIGPIPE, &ignore, &m_old_pipe);
 }
 
 StopSignals::~StopSignals() {
     while (wait(std::chrono::milliseconds(0)) != 0) {
     }
-    ::sigaction(SIGPIPE, &old_pipe_, nullptr);
-    ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+    ::sigaction(SIGPIPE, &m_old_pipe, nullptr);
+    ::pthread_sigmask(SIG_SETMASK, &m_old_mask, nullptr);
 }
 
 int StopSignals::wait(std::chrono::milliseconds timeout) {
@@ -44,7 +44,7 @@ int StopSignals::wait(std::chrono::milliseconds timeout) {
         static_cast<long>(std::chrono::nanoseconds(timeout - seconds).count())
     };
     for (;;) {
-        int const signal = ::sigtimedwait(&stop_set_, nullptr, &wait_for);
+        int const signal = ::sigtimedwait(&m_stop_set, nullptr, &wait_for);
         if (signal > 0) return signal;
         if (errno != EINTR) return 0;  // EAGAIN: the time is up
     }

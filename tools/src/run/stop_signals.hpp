@@ -25,13 +25,13 @@ public:
     int wait(std::chrono::milliseconds timeout);
 
     // What the nodes start with: no signal blocked, these at their default action.
-    std::vector<int> const& node_defaults() const { return node_defaults_; }
+    std::vector<int> const& node_defaults() const { return m_node_defaults; }
 
 private:
-    sigset_t stop_set_;
-    sigset_t old_mask_;
-    struct sigaction old_pipe_;
-    std::vector<int> node_defaults_;
+    sigset_t m_stop_set;
+    sigset_t m_old_mask;
+    struct sigaction m_old_pipe;
+    std::vector<int> m_node_defaults;
 };
 
 // "SIGTERM" for the stop signals and SIGKILL, else "signal N".

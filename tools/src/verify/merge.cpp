@@ -44,22 +44,22 @@ std::string listing(std::vector<std::string> const& items) {
 
 class Verifier {
 public:
-    explicit Verifier(std::vector<NodeStream> const& nodes) : nodes_(nodes) {}
+    explicit Verifier(std::vector<NodeStream> const& nodes) : m_nodes(nodes) {}
 
     MergeResult run() {
-        for (auto const& node : nodes_) {
+        for (auto const& node : m_nodes) {
             check_stream(node);
-            result_.nodes.push_back(summarise(node));
+            m_result.nodes.push_back(summarise(node));
         }
         check_identities();
         check_test_cases();
         add_up();
-        return std::move(result_);
+        return std::move(m_result);
     }
 
 private:
     void problem(Problem::Kind kind, std::string message) {
-        result_.problems.push_back({kind, std::move(message)});
+        m_result.problems.push_back({kind, std::move(message)});
     }
 
     void check_stream(NodeStream const& node) {
@@ -127,10 +127,10 @@ private:
         std::map<std::size_t, std::vector<std::string>> by_total;
         std::map<std::string, std::vector<std::string>> by_fingerprint;
         std::map<std::size_t, std::vector<std::string>> by_index;
-        for (auto const& node : nodes_) {
+        for (auto const& node : m_nodes) {
             auto const& header = node.stream.header;
             if (!header.node_index || !header.node_total) {
-                if (nodes_.size() > 1 && node.state == StreamState::read) {
+                if (m_nodes.size() > 1 && node.state == StreamState::read) {
                     problem(Problem::Kind::no_header,
                             fmt::format("{} has no shardtap node header, so it cannot be told "
                                         "which node it is (was it run with -r tap-stream?)",
@@ -186,10 +186,10 @@ private:
 
     void check_test_cases() {
         // Identities as the streams give them: a name, with class and tags where it is shared.
-        std::map<TestIdentity, std::vector<std::size_t>, std::less<>> nodes_of;  // -> nodes_[n]
-        for (std::size_t n = 0; n < nodes_.size(); ++n) {
+        std::map<TestIdentity, std::vector<std::size_t>, std::less<>> nodes_of;  // -> m_nodes[n]
+        for (std::size_t n = 0; n < m_nodes.size(); ++n) {
             std::set<TestIdentityView> seen_here;
-            for (auto const& point : nodes_[n].stream.points) {
+            for (auto const& point : m_nodes[n].stream.points) {
                 if (seen_here.insert(point.identity()).second) {
                     nodes_of[TestIdentity(point.identity())].push_back(n);
                 }
@@ -199,7 +199,7 @@ private:
         for (auto const& [identity, where] : nodes_of) {
             if (where.size() < 2) continue;
             std::vector<std::string> labels;
-            for (auto n : where) labels.push_back(node_label(nodes_[n]));
+            for (auto n : where) labels.push_back(node_label(m_nodes[n]));
             twice.push_back(fmt::format("{} on {}", describe(identity), fmt::join(labels, " and ")));
         }
         if (!twice.empty()) {
@@ -210,33 +210,33 @@ private:
     }
 
     void add_up() {
-        for (auto const& node : result_.nodes) {
-            result_ += node;
+        for (auto const& node : m_result.nodes) {
+            m_result += node;
             if (node.seconds) {
-                result_.sum_of_seconds += *node.seconds;
-                result_.longest_seconds = std::max(result_.longest_seconds, *node.seconds);
+                m_result.sum_of_seconds += *node.seconds;
+                m_result.longest_seconds = std::max(m_result.longest_seconds, *node.seconds);
             }
         }
-        std::stable_sort(result_.nodes.begin(), result_.nodes.end(),
+        std::stable_sort(m_result.nodes.begin(), m_result.nodes.end(),
                          [](NodeSummary const& a, NodeSummary const& b) {
                              if (a.index.has_value() != b.index.has_value()) return a.index.has_value();
                              return a.index.value_or(0) < b.index.value_or(0);
                          });
         // With every stream whole and every node present, the nodes must have run the split.
-        if (!result_.problems.empty()) return;
+        if (!m_result.problems.empty()) return;
         std::set<std::size_t> suite_sizes;
-        for (auto const& node : nodes_) {
+        for (auto const& node : m_nodes) {
             if (node.stream.header.suite_size) suite_sizes.insert(*node.stream.header.suite_size);
         }
-        if (suite_sizes.size() == 1 && *suite_sizes.begin() != result_.tests) {
+        if (suite_sizes.size() == 1 && *suite_sizes.begin() != m_result.tests) {
             problem(Problem::Kind::count_differs,
                     fmt::format("the split holds {} test cases, but the nodes ran {}",
-                                *suite_sizes.begin(), result_.tests));
+                                *suite_sizes.begin(), m_result.tests));
         }
     }
 
-    std::vector<NodeStream> const& nodes_;
-    MergeResult result_;
+    std::vector<NodeStream> const& m_nodes;
+    MergeResult m_result;
 };
 
 }  // namespace

@@ -24,7 +24,7 @@ public:
         add(bytes);
     }
     void add_number(std::int64_t number) { mix(static_cast<std::uint64_t>(number)); }
-    std::uint64_t value() const { return state_ ^ (state_ >> 29); }
+    std::uint64_t value() const { return m_state ^ (m_state >> 29); }
 
 private:
     static std::uint64_t load(char const* bytes, std::size_t count) {
@@ -36,11 +36,11 @@ private:
         return word;
     }
     void mix(std::uint64_t word) {
-        state_ = (state_ ^ word) * 0x9e3779b97f4a7c15ULL;
-        state_ ^= state_ >> 32;
+        m_state = (m_state ^ word) * 0x9e3779b97f4a7c15ULL;
+        m_state ^= m_state >> 32;
     }
 
-    std::uint64_t state_ = 0xcbf29ce484222325ULL;
+    std::uint64_t m_state = 0xcbf29ce484222325ULL;
 };
 
 }  // namespace

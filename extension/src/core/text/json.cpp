@@ -54,26 +54,26 @@ bool too_small(std::string_view number) {
 
 class JsonParser {
 public:
-    explicit JsonParser(std::string_view text) : text_(text) {}
+    explicit JsonParser(std::string_view text) : m_text(text) {}
 
     JsonValue document() {
-        if (text_.substr(0, 3) == "\xEF\xBB\xBF") at_ = 3;
+        if (m_text.substr(0, 3) == "\xEF\xBB\xBF") m_at = 3;
         JsonValue result = value();
         skip_whitespace();
-        if (at_ < text_.size()) expected("the end of the text after the value");
+        if (m_at < m_text.size()) expected("the end of the text after the value");
         return result;
     }
 
 private:
-    std::string_view text_;
-    std::size_t at_ = 0;
-    int depth_ = 0;
+    std::string_view m_text;
+    std::size_t m_at = 0;
+    int m_depth = 0;
 
     [[noreturn]] void fail_at(std::size_t where, std::string const& problem) const {
         std::size_t line = 1;
         std::size_t column = 1;
         for (std::size_t i = 0; i < where; ++i) {
-            auto const c = static_cast<unsigned char>(text_[i]);
+            auto const c = static_cast<unsigned char>(m_text[i]);
             if (c == '\n') {
                 ++line, column = 1;
             } else if ((c & 0xc0) != 0x80) {  // not a UTF-8 continuation byte: a new character
@@ -85,15 +85,15 @@ private:
     }
 
     [[noreturn]] void expected(std::string const& what) const {
-        fail_at(at_, "expected " + what + ", found " + found());
+        fail_at(m_at, "expected " + what + ", found " + found());
     }
 
-    // The character at at_, for a message.
+    // The character at m_at, for a message.
     std::string found() const {
-        if (at_ >= text_.size()) return "the end of the text";
-        char const c = text_[at_];
+        if (m_at >= m_text.size()) return "the end of the text";
+        char const c = m_text[m_at];
         if (c > ' ' && c < '\x7f') return std::string("'") + c + "'";
-        auto const character = decode_utf8(text_, at_);
+        auto const character = decode_utf8(m_text, m_at);
         std::string out;
         if (character.length == 0) {
             out = "byte 0x";
@@ -107,18 +107,18 @@ private:
         return out;
     }
 
-    char peek() const { return at_ < text_.size() ? text_[at_] : '\0'; }
+    char peek() const { return m_at < m_text.size() ? m_text[m_at] : '\0'; }
 
     bool take(char c) {
-        if (at_ >= text_.size() || text_[at_] != c) return false;
-        ++at_;
+        if (m_at >= m_text.size() || m_text[m_at] != c) return false;
+        ++m_at;
         return true;
     }
 
     void skip_whitespace() {
-        while (at_ < text_.size() && (text_[at_] == ' ' || text_[at_] == '\n' ||
-                                      text_[at_] == '\t' || text_[at_] == '\r')) {
-            ++at_;
+        while (m_at < m_text.size() && (m_text[m_at] == ' ' || m_text[m_at] == '\n' ||
+                                      m_text[m_at] == '\t' || m_text[m_at] == '\r')) {
+            ++m_at;
         }
     }
 
@@ -127,17 +127,17 @@ private:
         JsonValue result;
         char const c = peek();
         if (c == '{' || c == '[') {
-            if (depth_ == max_json_depth) {
-                fail_at(at_, "more than " + std::to_string(max_json_depth) +
+            if (m_depth == max_json_depth) {
+                fail_at(m_at, "more than " + std::to_string(max_json_depth) +
                                  " arrays and objects nested in one another");
             }
-            ++depth_;
+            ++m_depth;
             if (c == '{') {
                 object(result);
             } else {
                 array(result);
             }
-            --depth_;
+            --m_depth;
         } else if (c == '"') {
             result.type = JsonType::string;
             result.string = string();
@@ -151,8 +151,8 @@ private:
 
     void literal(JsonValue& result) {
         auto const word = [&](std::string_view literal) {
-            if (text_.substr(at_, literal.size()) != literal) return false;
-            at_ += literal.size();
+            if (m_text.substr(m_at, literal.size()) != literal) return false;
+            m_at += literal.size();
             return true;
         };
         if (word("null")) return;
@@ -166,14 +166,14 @@ private:
 
     void object(JsonValue& result) {
         result.type = JsonType::object;
-        ++at_;  // '{'
+        ++m_at;  // '{'
         skip_whitespace();
         if (take('}')) return;
         std::set<std::string> keys;  // a version 1 durations file has one key per test case
         while (true) {
             skip_whitespace();
             if (peek() != '"') expected(keys.empty() ? "a string key or '}'" : "a string key after ','");
-            auto const key_at = at_;
+            auto const key_at = m_at;
             std::string key = string();
             if (!keys.insert(key).second) {
                 std::string problem = "an object repeats the key ";
@@ -191,7 +191,7 @@ private:
 
     void array(JsonValue& result) {
         result.type = JsonType::array;
-        ++at_;  // '['
+        ++m_at;  // '['
         skip_whitespace();
         if (take(']')) return;
         while (true) {
@@ -203,19 +203,19 @@ private:
     }
 
     std::string string() {
-        auto const start = at_++;  // '"'
+        auto const start = m_at++;  // '"'
         std::string out;
         while (true) {
-            auto const run = at_;
-            while (at_ < text_.size() && text_[at_] >= ' ' && text_[at_] < '\x7f' &&
-                   text_[at_] != '"' && text_[at_] != '\\') {
-                ++at_;
+            auto const run = m_at;
+            while (m_at < m_text.size() && m_text[m_at] >= ' ' && m_text[m_at] < '\x7f' &&
+                   m_text[m_at] != '"' && m_text[m_at] != '\\') {
+                ++m_at;
             }
-            out.append(text_.data() + run, at_ - run);
-            if (at_ == text_.size()) fail_at(start, "a string that is not closed: no '\"' after it");
-            char const c = text_[at_];
+            out.append(m_text.data() + run, m_at - run);
+            if (m_at == m_text.size()) fail_at(start, "a string that is not closed: no '\"' after it");
+            char const c = m_text[m_at];
             if (c == '"') {
-                ++at_;
+                ++m_at;
                 return out;
             }
             if (c == '\\') {
@@ -223,17 +223,17 @@ private:
                 continue;
             }
             if (static_cast<unsigned char>(c) < ' ') {
-                fail_at(at_, "a control character (" + found() + ") in a string: it must be escaped");
+                fail_at(m_at, "a control character (" + found() + ") in a string: it must be escaped");
             }
-            auto const character = decode_utf8(text_, at_);
-            if (character.length == 0) fail_at(at_, "invalid UTF-8 in a string: " + found());
-            out.append(text_.data() + at_, character.length);
-            at_ += character.length;
+            auto const character = decode_utf8(m_text, m_at);
+            if (character.length == 0) fail_at(m_at, "invalid UTF-8 in a string: " + found());
+            out.append(m_text.data() + m_at, character.length);
+            m_at += character.length;
         }
     }
 
     void escape(std::string& out) {
-        auto const start = at_++;  // '\'
+        auto const start = m_at++;  // '\'
         char const c = peek();
         switch (c) {
             case '"': case '\\': case '/': out += c; break;
@@ -245,10 +245,10 @@ private:
             case 'u': return unicode_escape(out, start);
             default: expected("one of \" \\ / b f n r t u after '\\' in a string");
         }
-        ++at_;
+        ++m_at;
     }
 
-    // \uXXXX, or two for a character beyond U+FFFF (a UTF-16 surrogate pair); at_ is on the 'u'.
+    // \uXXXX, or two for a character beyond U+FFFF (a UTF-16 surrogate pair); m_at is on the 'u'.
     void unicode_escape(std::string& out, std::size_t start) {
         auto code = hex4();
         auto const lone = [&] {
@@ -258,8 +258,8 @@ private:
         };
         if (code >= 0xdc00 && code <= 0xdfff) lone();
         if (code >= 0xd800 && code <= 0xdbff) {
-            if (text_.substr(at_, 2) != "\\u") lone();
-            ++at_;
+            if (m_text.substr(m_at, 2) != "\\u") lone();
+            ++m_at;
             auto const low = hex4();
             if (low < 0xdc00 || low > 0xdfff) lone();
             code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
@@ -267,26 +267,26 @@ private:
         append_utf8(out, code);
     }
 
-    // The four hex digits after the 'u' at at_; at_ moves past them.
+    // The four hex digits after the 'u' at m_at; m_at moves past them.
     std::uint32_t hex4() {
-        auto const code = read_hex(text_, ++at_, 4);
+        auto const code = read_hex(m_text, ++m_at, 4);
         if (code < 0) {
-            while (read_hex(text_, at_, 1) >= 0) ++at_;  // to the first that is not one
+            while (read_hex(m_text, m_at, 1) >= 0) ++m_at;  // to the first that is not one
             expected("4 hex digits after \\u");
         }
-        at_ += 4;
+        m_at += 4;
         return static_cast<std::uint32_t>(code);
     }
 
-    // Reads the digits at at_; false when there is none.
+    // Reads the digits at m_at; false when there is none.
     bool digits() {
-        auto const start = at_;
-        while (is_digit(peek())) ++at_;
-        return at_ > start;
+        auto const start = m_at;
+        while (is_digit(peek())) ++m_at;
+        return m_at > start;
     }
 
     void number(JsonValue& result) {
-        auto const start = at_;
+        auto const start = m_at;
         take('-');
         if (take('0')) {
             if (is_digit(peek())) fail_at(start, "a number with a leading zero");
@@ -303,7 +303,7 @@ private:
             if (!take('+')) take('-');
             if (!digits()) expected("a digit in the exponent");
         }
-        auto const text = text_.substr(start, at_ - start);
+        auto const text = m_text.substr(start, m_at - start);
         result.type = JsonType::number;
         auto const read = std::from_chars(text.data(), text.data() + text.size(), result.number);
         if (read.ec == std::errc::result_out_of_range) {
