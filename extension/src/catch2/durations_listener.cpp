@@ -22,8 +22,8 @@ void DurationsListener::testRunStarting(Catch::TestRunInfo const&) {
         if (m_out) {
             check_durations_writable(*m_out);
             m_not_written = fmt::format("shardtap: the run crashed; durations were not written to {} "
-                                       "(a previous file there is left as it was)\n",
-                                       in_quotes(*m_out));
+                                        "(a previous file there is left as it was)\n",
+                                        in_quotes(*m_out));
         }
     } catch (std::exception const& error) {
         fmt::print(stderr, "{}\n", error.what());

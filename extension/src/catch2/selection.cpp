@@ -105,7 +105,6 @@ Suite split_and_announce(Suite const& suite, NodeRequest const& request) {
         for (auto position : result.shares[node.index]) share.push_back(suite[position]);
     }
     current->fingerprint = result.fingerprint;
-    current->selected = share.size();
     current->candidates = suite.size();
     auto const prediction = record_prediction(result, node.index);
     fmt::print(stderr, "shardtap: node {} of {} (0-based, from {}), {}: {} of {} test cases{}, split {}\n",
@@ -123,7 +122,6 @@ Suite named_share(Suite const& named, NodeRequest const& request) {
     share.erase(std::remove_if(share.begin(), share.end(), [&](auto const* info) {
         return std::find(named.begin(), named.end(), info) == named.end();
     }), share.end());
-    current->selected = share.size();
     return share;
 }
 
@@ -132,9 +130,9 @@ Suite named_share(Suite const& named, NodeRequest const& request) {
 std::size_t keep_share(Suite share) {
     catch2_bridge::hide_all_but(share);
     std::sort(share.begin(), share.end(), std::less<>());
-    auto const size = share.size();
+    current->selected = share.size();
     current_share = std::move(share);
-    return size;
+    return current->selected;
 }
 
 // Steps 5 and 6 for the run's test cases; returns the share's size. None when the run names test
