@@ -30,7 +30,8 @@ def catch2_spec(name):
 
 
 def listed(*args, env=None):
-    result = run(PARAMETRIZED, "--list-tests", "-r", "xml", *args, env=env)
+    # In declaration order: the names are checked by position.
+    result = run(PARAMETRIZED, "--list-tests", "-r", "xml", "--order", "decl", *args, env=env)
     if result.returncode != 0:
         raise AssertionError(f"--list-tests {args} exited {result.returncode}: {result.stderr!r}")
     root = ElementTree.fromstring(result.stdout)

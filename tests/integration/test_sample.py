@@ -19,7 +19,7 @@ def names(cases):
 
 class SampleTest(unittest.TestCase):
     def test_twenty_separate_test_cases_from_one_definition(self):
-        listed = run(SLOW_TESTS, "--list-tests", "-r", "xml")
+        listed = run(SLOW_TESTS, "--list-tests", "-r", "xml", "--order", "decl")
         self.assertEqual(listed.returncode, 0)
         root = ElementTree.fromstring(listed.stdout)
         self.assertEqual([case.findtext("Name") for case in root.iter("TestCase")], NAMES)
@@ -27,7 +27,7 @@ class SampleTest(unittest.TestCase):
 
     def test_every_test_sleeps_its_scaled_wait_and_passes(self):
         start = time.monotonic()
-        self.assertEqual(names(ran(SLOW_TESTS, env={"WAIT_TIME_SCALE": "0.002"})), NAMES)
+        self.assertEqual(sorted(names(ran(SLOW_TESTS, env={"WAIT_TIME_SCALE": "0.002"}))), NAMES)
         self.assertGreaterEqual(time.monotonic() - start, 20 * 5 * 0.002)
 
     def test_one_test_alone_sleeps_five_seconds_times_the_scale(self):

@@ -112,8 +112,8 @@ class OrdinaryCasesTest(StreamChecks):
         self.assert_valid(stream, counts, planned=ALL)
 
     def test_comment_diagnostics_hold_the_same_and_no_line_starts_with_whitespace(self):
-        yaml_stream, _ = tap_stream()
-        comments_stream, result = tap_stream(option="::Xdiagnostics=comments")
+        yaml_stream, _ = tap_stream("--order", "decl")
+        comments_stream, result = tap_stream("--order", "decl", option="::Xdiagnostics=comments")
         self.assertTrue(is_failure_status(result.returncode), result.returncode)
         self.assert_valid(comments_stream, catch2_counts(), planned=ALL)
         for line in lines(comments_stream):
@@ -141,8 +141,9 @@ class OrdinaryCasesTest(StreamChecks):
         self.assertEqual(summary.names, [n for n in summary.names if "time=" not in n])
 
     def point(self, name, option=""):
-        """The test point named `name` and its YAML diagnostics, as tap-parser reads them."""
-        stream, _ = tap_stream(option=option)
+        """The test point named `name` and its YAML diagnostics, as tap-parser reads them; the
+        points are numbered in declaration order."""
+        stream, _ = tap_stream("--order", "decl", option=option)
         summary = tap_parser(stream if not option else comments_as_yaml(stream))
         index = summary.names.index(name)
         line = [l for l in lines(stream) if re.match(rf"(not )?ok {index + 1} ", l)][0]
@@ -235,11 +236,11 @@ class OrdinaryCasesTest(StreamChecks):
                 self.assertEqual(len(from_fds[key]), len(note) + kept)
 
     def test_names_with_every_special_character(self):
-        stream, _ = tap_stream("[names]")
+        stream, _ = tap_stream("[names]", "--order", "decl")
         self.assert_valid(stream, catch2_counts("[names]"), planned=22)
         with tempfile.TemporaryDirectory() as directory:
             path = os.path.join(directory, "catch2.xml")
-            run(CASES, "-r", f"xml::out={path}", "[names]")
+            run(CASES, "-r", f"xml::out={path}", "[names]", "--order", "decl")
             catch2_names = [case.get("name") for case in ElementTree.parse(path).getroot().iter("TestCase")]
         read = tap_parser(stream).names
         self.assertEqual(len(read), len(catch2_names))
@@ -504,7 +505,7 @@ class ForkTest(StreamChecks):
 
 class ReporterOptionsTest(StreamChecks):
     def test_plan_under_catch2s_own_sharding(self):
-        # The drop-in way steps aside for Catch2's own --shard-*: the plan is its block.
+        # Under Catch2's own --shard-*, the drop-in way splits by them: the plan is the share.
         dropin = fixture("fixture_dropin")
         result = run(dropin, "-r", "tap-stream", "--shard-count", "3", "--shard-index", "0")
         self.assertEqual(result.returncode, 0, result.stderr)

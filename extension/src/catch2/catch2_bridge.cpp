@@ -22,6 +22,15 @@
 namespace shardtap::catch2_bridge {
 namespace {
 
+// Config::m_data, private (4): an explicit instantiation may name it ([temp.spec.general]), and
+// the friend it defines hands the member pointer out.
+Catch::ConfigData Catch::Config::*config_data_member();
+template <Catch::ConfigData Catch::Config::*member>
+struct ConfigDataMember {
+    friend Catch::ConfigData Catch::Config::*config_data_member() { return member; }
+};
+template struct ConfigDataMember<&Catch::Config::m_data>;
+
 void set_hidden(Catch::TestCaseInfo& info, bool hidden) {
     auto bits = static_cast<std::uint8_t>(info.properties);
     auto const flag = static_cast<std::uint8_t>(Catch::TestCaseProperties::IsHidden);
@@ -167,6 +176,24 @@ void add_filename_tags(Catch::ConfigData& data) {
 void reset_shard_values(Catch::ConfigData& data) {
     data.shardCount = 1;
     data.shardIndex = 0;
+}
+
+void reset_shard_values(Catch::IConfig const& config) {
+    // The Session's Config is not a const object (3).
+    if (auto const* full = dynamic_cast<Catch::Config const*>(&config)) {
+        reset_shard_values(const_cast<Catch::Config&>(*full).*config_data_member());
+    }
+}
+
+ShardArguments shard_arguments(Catch::IConfig const& config) {
+    auto const equals = [](char const* name, std::size_t value) {
+        char const* text = std::getenv(name);
+        return text && std::to_string(value) == text;
+    };
+    if (equals("TEST_TOTAL_SHARDS", config.shardCount()) && equals("TEST_SHARD_INDEX", config.shardIndex())) {
+        return {};
+    }
+    return {config.shardCount(), config.shardIndex()};
 }
 
 void consume_bazel_variables() {

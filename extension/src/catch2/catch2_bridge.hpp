@@ -1,47 +1,54 @@
 #pragma once
 // The one place where shardtap relies on Catch2 beyond its documented extension API (listeners,
 // reporters, Session and ConfigData, TestCaseInfo, the registry and config interfaces). Each
-// assumption, checked by reading the sources of Catch2 3.4.0 and 3.7.1 (and by the test suite,
-// which runs against both):
+// assumption, checked by reading the sources of Catch2 3.4.0, 3.7.1 and 3.15.3 (and by the test
+// suite, which runs against all three):
 //
 // 1. Selection in a listener. Session::runInternal applies -# (filenames as tags), reports
 //    invalid specs and runs --list-* before it builds TestGroup; TestGroup's member initialiser
 //    constructs the RunContext, whose constructor calls testRunStarting on every listener, and
 //    only then does its constructor body pick the test cases (unhidden ones without filters,
 //    TestSpec::matchesByFilter with them) and apply createShard(shardCount, shardIndex).
-//    So listeners run before the pick, after -# and Bazel's variables were read, and cannot
-//    change the shard values (private in Config). Listeners are constructed (prepareReporters)
-//    before the invalid-spec check and before --list-tests lists what the spec matches, so a
-//    listener that hides test cases in its constructor changes what is listed.  [3.4.0, 3.7.1, 3.15.3]
+//    So listeners run before the pick, after -# and Bazel's variables were read. Listeners are
+//    constructed (prepareReporters) before the invalid-spec check and before --list-tests lists
+//    what the spec matches, so a listener that hides test cases in its constructor changes what
+//    is listed.                                                              [3.4.0, 3.7.1, 3.15.3]
 // 2. Hiding. ITestCaseRegistry::getAllInfos() hands out mutable TestCaseInfo*; the IsHidden bit
 //    of TestCaseInfo::properties is what both the no-filter pick and Filter::matches read.
-//                                                                                     [3.4.0, 3.7.1]
+//                                                                            [3.4.0, 3.7.1, 3.15.3]
 // 3. The spec. The Session creates its Config non-const and TestGroup reads the spec through
 //    Config::testSpec() after the listeners ran, so assigning through const_cast of
 //    IConfig::testSpec() is defined and seen. A filter with only exclusions matches exactly the
 //    unhidden test cases (Filter::matches starts from !isHidden()). matchesByFilter names each
 //    filter by a serialisation that TestSpecParser parses back into an equivalent filter.
-//                                                                                     [3.4.0, 3.7.1]
+//                                                                            [3.4.0, 3.7.1, 3.15.3]
 // 4. Shard values. ConfigData::shardCount/shardIndex are applied by TestGroup (createShard) and by
 //    filterTests; resetting them to 1/0 in the Session's ConfigData before run() disables them.
-//                                                                                     [3.4.0, 3.7.1]
+//    A Config already made keeps its ConfigData in the private member m_data, which TestGroup
+//    reads after the listeners ran: the listener resets them there. That member is reached the
+//    one way the language allows without friendship, by naming it in an explicit instantiation.
+//    Catch2's split must not run behind a listener's: since 3.9 the default order is random with
+//    a seed per process, and contiguous blocks of differently shuffled lists overlap.
+//                                                                            [3.4.0, 3.7.1, 3.15.3]
 // 5. Bazel. With BAZEL_TEST set (or CATCH_CONFIG_BAZEL_SUPPORT), every Catch::Config constructor
 //    reads TEST_TOTAL_SHARDS, TEST_SHARD_INDEX, TEST_SHARD_STATUS_FILE (all three needed) into
-//    the shard values and TESTBRIDGE_TEST_ONLY over the spec.                         [3.4.0, 3.7.1]
+//    the shard values and TESTBRIDGE_TEST_ONLY over the spec.                [3.4.0, 3.7.1, 3.15.3]
 // 6. The plan. filterTests (internal/catch_test_case_registry_impl.hpp) picks what TestGroup
 //    picks, --shard-* included, so the reporter can count the test cases in testRunStarting.
-//                                                                                     [3.4.0, 3.7.1]
+//                                                                            [3.4.0, 3.7.1, 3.15.3]
 // 7. Signal wording. posix/crash_guard.cpp copies Catch2's descriptions of fatal signals
 //    ("SIGSEGV - Segmentation violation signal", ...) from catch_fatal_condition_handler.cpp so
 //    that a crash outside a test case reads as Catch2's do. It stays in the POSIX layer, which
-//    may not include Catch2; this is where it is recorded.                            [3.4.0, 3.7.1]
+//    may not include Catch2; this is where it is recorded.                   [3.4.0, 3.7.1, 3.15.3]
 // 8. A reporter's file. The IConfig a reporter is given is the Session's Catch::Config, whose
 //    getProcessedReporterSpecs() names each reporter's output file (`-r name::out=FILE`), so
 //    tap-stream can open that file again as a descriptor that a signal handler may write.
-//                                                                                     [3.4.0, 3.7.1]
+//                                                                            [3.4.0, 3.7.1, 3.15.3]
 //
 // A future Catch2 that breaks 1-3 would run test cases outside a node's share: the selection
 // listener then stops the node (see selection_listener.hpp) instead of running them twice.
+
+#include "core/split/node.hpp"
 
 #include <catch2/catch_config.hpp>
 #include <catch2/catch_test_case_info.hpp>
@@ -87,8 +94,13 @@ void respec(Catch::IConfig const& config, std::vector<std::string> const& unmatc
 // Applies -# to the registry now (for apply_selection, which picks before Session::run does).
 void add_filename_tags(Catch::ConfigData& data);
 
-// Disables Catch2's own --shard-* split (4).
+// Disables Catch2's own --shard-* split (4), before the Session made its Config or after.
 void reset_shard_values(Catch::ConfigData& data);
+void reset_shard_values(Catch::IConfig const& config);
+
+// The --shard-count/--shard-index the command line gave. A Config that read Bazel's variables
+// (5) holds Bazel's values instead, and those are the environment's to give.
+ShardArguments shard_arguments(Catch::IConfig const& config);
 
 // After shardtap chose the node from Bazel's variables: touches the status file and removes the
 // sharding variables, so that no later Config splits again (5).

@@ -190,17 +190,9 @@ int apply_selection(Catch::Session& session) {
 
 bool select_in_listener(Catch::IConfig const& config) {
     if (current) return true;  // apply_selection decided
-    if (config.shardCount() > 1) {
-        // Catch2 splits after the listeners (createShard) and a listener cannot stop it.
-        fmt::print(stderr,
-                   "shardtap: Catch2 splits this run itself (shard {} of {}, from --shard-count/"
-                   "--shard-index or Bazel's variables); shardtap does not split it again. Link "
-                   "shardtap::main to have shardtap split by these values.\n",
-                   config.shardIndex(), config.shardCount());
-        return true;
-    }
-    auto const request = read_request(ShardArguments{});
+    auto const request = read_request(catch2_bridge::shard_arguments(config));
     if (!request) return false;
+    catch2_bridge::reset_shard_values(config);
     start(*request);
     if (request->node.total == 1) return true;
 
