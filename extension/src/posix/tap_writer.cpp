@@ -95,7 +95,9 @@ void TapWriter::test_starting(std::string_view description, std::string_view cla
     m_test_class.assign(class_name);
     m_test_tags.assign(tags);
     m_failures.clear();
-    m_crash.prepare(m_options.style, m_tap.points_written() + 1, description, class_name, tags);
+    // Views of the copies above, which last until the next test case.
+    m_crash.prepare(m_options.style, m_tap.points_written() + 1, m_test_description, m_test_class,
+                    m_test_tags);
     m_in_test = true;
 }
 

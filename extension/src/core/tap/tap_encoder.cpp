@@ -16,6 +16,14 @@ void append_count(std::string& out, std::size_t value) {
     out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
 }
 
+// A time in milliseconds with three decimals, as fmt's {:.3f} writes it (both round the exact
+// value of the double); without a format string to parse or a string to allocate.
+void append_milliseconds(std::string& out, double value) {
+    char digits[320];  // the largest double has 309 digits before the point
+    auto const end = std::to_chars(digits, digits + sizeof digits, value, std::chars_format::fixed, 3);
+    out.append(digits, end.ec == std::errc{} ? end.ptr : digits);
+}
+
 // Writes the lines of one diagnostics block, each starting with the block's prefix.
 class BlockWriter {
 public:
@@ -42,7 +50,9 @@ public:
     }
     void milliseconds(int indent, std::string_view key, double value) {
         start(indent, key);
-        m_out += fmt::format(" {:.3f}\n", value);
+        m_out += ' ';
+        append_milliseconds(m_out, value);
+        m_out += '\n';
     }
     void list(int indent, std::string_view key, std::vector<std::string> const& values) {
         if (values.empty()) return;
@@ -213,7 +223,10 @@ std::string_view TapEncoder::point(TapPointView const& p) {
         m_out += p.directive == TapDirective::skip ? " # SKIP" : " # TODO";
         if (!p.reason.empty()) append_reason(m_out, p.reason);
     } else if (time) {
-        m_out += fmt::format(" # {}{:.3f}ms", tap_time_key, *time);
+        m_out += " # ";
+        m_out += tap_time_key;
+        append_milliseconds(m_out, *time);
+        m_out += "ms";
     }
     m_out += '\n';
     bool const has_block = p.diagnostics && !p.diagnostics->empty();
@@ -256,15 +269,11 @@ void TapCrashLines::prepare(DiagnosticsStyle style, std::size_t number, std::str
                             std::string_view class_name, std::string_view tags) {
     m_style = style;
     m_in_test = true;
-    m_point.clear();  // each reused: no allocation per test case once they are large enough
-    m_point.append("not ok ").append(std::to_string(number));
-    m_description.clear();
-    append_escaped_text(m_description, description);
-    if (!m_description.empty()) m_point.append(" - ").append(m_description);
-    m_point += '\n';
-    m_failures.clear();
-    m_identity_lines.clear();
-    append_tap_identity_lines(m_identity_lines, class_name, tags);
+    m_number = number;
+    m_description = description;
+    m_class_name = class_name;
+    m_tags = tags;
+    m_failures.clear();  // reused: no allocation per test case once it is large enough
     add_failure_room();
 }
 
@@ -276,9 +285,23 @@ void TapCrashLines::add_failure(TapFailure const& failure) {
     add_failure_room();
 }
 
+// The escaped description twice (the point and Bail out!), the class and tags lines, the
+// failures, the reasons, and the fixed words and numbers around them.
 std::size_t TapCrashLines::fixed_size() const noexcept {
-    return m_point.size() + m_failures.size() + m_identity_lines.size() + m_description.size() +
-           4 * escaped_bound(reason_limit) + 256;
+    return m_failures.size() + 2 * escaped_bound(m_description.size()) +
+           escaped_bound(m_class_name.size()) + escaped_bound(m_tags.size()) +
+           4 * escaped_bound(reason_limit) + 384;
+}
+
+void TapCrashLines::append_point() noexcept {
+    m_out += "not ok ";
+    char digits[20];
+    m_out.append(digits, std::to_chars(digits, digits + sizeof digits, m_number).ptr);
+    if (!m_description.empty()) {
+        m_out += " - ";
+        append_escaped_text(m_out, m_description);
+    }
+    m_out += '\n';
 }
 
 void TapCrashLines::add_failure_room() {
@@ -290,15 +313,11 @@ std::string_view TapCrashLines::lines(TapCrash const& crash) noexcept {
     std::string_view const reason = crash.reason.substr(0, reason_limit);
     m_out.clear();
     if (m_in_test) {
-        m_out += m_point;
+        append_point();
         BlockWriter block(m_out, m_style);
         block.line("---");
         if (crash.duration_ms >= 0) {
-            block.start(0, "duration_ms");
-            char digits[64] = {' '};
-            auto const end = std::to_chars(digits + 1, digits + sizeof digits, crash.duration_ms,
-                                           std::chars_format::fixed, 3).ptr;
-            m_out.append(digits, static_cast<std::size_t>(end - digits)) += '\n';
+            block.milliseconds(0, "duration_ms", crash.duration_ms);
         }
         block.text(0, "message", reason);
         if (!m_failures.empty() || crash.fatal_failure) {
@@ -320,11 +339,14 @@ std::string_view TapCrashLines::lines(TapCrash const& crash) noexcept {
             block.text(0, key, text);
         }
         block.line("...");
-        m_out += m_identity_lines;
+        append_tap_identity_lines(m_out, m_class_name, m_tags);
     }
     m_out += "Bail out!";
     if (!reason.empty()) append_reason(m_out, reason);
-    if (m_in_test && crash.name_in_bail_out) m_out.append(" during test case: ").append(m_description);
+    if (m_in_test && crash.name_in_bail_out) {
+        m_out += " during test case: ";
+        append_escaped_text(m_out, m_description);
+    }
     m_out += '\n';
     return m_out;
 }
