@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <utility>
 #include <stdexcept>
 
@@ -16,12 +17,38 @@ void append_count(std::string& out, std::size_t value) {
     out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
 }
 
-// A time in milliseconds with three decimals, as fmt's {:.3f} writes it (both round the exact
-// value of the double); without a format string to parse or a string to allocate.
+// round(value * 1000), halves to even, of the exact value of `value`, as printf's %.3f rounds;
+// none outside [0, 1e12) (negative zero included), where std::to_chars takes over. value * 1000
+// is rounded once; fma gives that rounding's error, so the comparison with the halfway point
+// is exact.
+std::optional<std::uint64_t> thousandths(double value) {
+    if (!(value >= 0 && value < 1e12) || std::signbit(value)) return std::nullopt;
+    double const product = value * 1000.0;
+    double const error = std::fma(value, 1000.0, -product);  // product + error == value * 1000
+    double const whole = std::floor(product);
+    double const above_half = (product - whole) - 0.5 + error;  // its sign is exact
+    auto rounded = static_cast<std::uint64_t>(whole);
+    if (above_half > 0 || (above_half == 0 && rounded % 2 == 1)) ++rounded;
+    return rounded;
+}
+
+// A time in milliseconds with three decimals, as fmt's {:.3f} writes it (tests/unit compares
+// them); without a format string to parse or a string to allocate.
 void append_milliseconds(std::string& out, double value) {
     char digits[320];  // the largest double has 309 digits before the point
-    auto const end = std::to_chars(digits, digits + sizeof digits, value, std::chars_format::fixed, 3);
-    out.append(digits, end.ec == std::errc{} ? end.ptr : digits);
+    char* end = digits;
+    if (auto const n = thousandths(value)) {
+        end = std::to_chars(digits, digits + sizeof digits, *n / 1000).ptr;
+        auto const fraction = static_cast<unsigned>(*n % 1000);
+        *end++ = '.';
+        *end++ = static_cast<char>('0' + fraction / 100);
+        *end++ = static_cast<char>('0' + fraction / 10 % 10);
+        *end++ = static_cast<char>('0' + fraction % 10);
+    } else if (auto const r = std::to_chars(digits, digits + sizeof digits, value,
+                                            std::chars_format::fixed, 3); r.ec == std::errc{}) {
+        end = r.ptr;
+    }
+    out.append(digits, end);
 }
 
 // Writes the lines of one diagnostics block, each starting with the block's prefix.
