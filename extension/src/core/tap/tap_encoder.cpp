@@ -3,6 +3,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -33,23 +34,30 @@ std::optional<std::uint64_t> thousandths(double value) {
 }
 
 // A time in milliseconds with three decimals, as fmt's {:.3f} writes it (tests/unit compares
-// them); without a format string to parse or a string to allocate.
-void append_milliseconds(std::string& out, double value) {
-    char digits[320];  // the largest double has 309 digits before the point
-    char* end = digits;
+// them), into `into` (milliseconds_room bytes); returns the end. No format string to parse,
+// no string to allocate.
+constexpr std::size_t milliseconds_room = 320;  // the largest double has 309 digits before the point
+char* write_milliseconds(char* into, double value) {
     if (auto const n = thousandths(value)) {
-        end = std::to_chars(digits, digits + sizeof digits, *n / 1000).ptr;
+        char* end = std::to_chars(into, into + milliseconds_room, *n / 1000).ptr;
         auto const fraction = static_cast<unsigned>(*n % 1000);
         *end++ = '.';
         *end++ = static_cast<char>('0' + fraction / 100);
         *end++ = static_cast<char>('0' + fraction / 10 % 10);
         *end++ = static_cast<char>('0' + fraction % 10);
-    } else if (auto const r = std::to_chars(digits, digits + sizeof digits, value,
-                                            std::chars_format::fixed, 3); r.ec == std::errc{}) {
-        end = r.ptr;
+        return end;
     }
-    out.append(digits, end);
+    auto const r = std::to_chars(into, into + milliseconds_room, value, std::chars_format::fixed, 3);
+    return r.ec == std::errc{} ? r.ptr : into;
 }
+
+void append_milliseconds(std::string& out, double value) {
+    char digits[milliseconds_room];
+    out.append(digits, write_milliseconds(digits, value));
+}
+
+// Appends `text` to `at`; returns the end.
+char* put(char* at, std::string_view text) { return std::copy(text.begin(), text.end(), at); }
 
 // Writes the lines of one diagnostics block, each starting with the block's prefix.
 class BlockWriter {
@@ -236,10 +244,9 @@ std::string_view TapEncoder::point(TapPointView const& p) {
                                            m_points + 1, *m_planned));
     }
     ++m_points;
-    m_out.clear();
-    if (!p.ok) m_out += "not ";
-    m_out += "ok ";
-    append_count(m_out, m_points);
+    char head[32];  // "not ok N", in one piece
+    char* end = put(p.ok ? head : put(head, "not "), "ok ");
+    m_out.assign(head, std::to_chars(end, head + sizeof head, m_points).ptr);
     if (!p.description.empty()) {
         m_out += " - ";
         append_escaped_text(m_out, p.description);
@@ -250,10 +257,9 @@ std::string_view TapEncoder::point(TapPointView const& p) {
         m_out += p.directive == TapDirective::skip ? " # SKIP" : " # TODO";
         if (!p.reason.empty()) append_reason(m_out, p.reason);
     } else if (time) {
-        m_out += " # ";
-        m_out += tap_time_key;
-        append_milliseconds(m_out, *time);
-        m_out += "ms";
+        char tail[milliseconds_room + 16];  // " # time=12.345ms", in one piece
+        char* const digits_end = write_milliseconds(put(put(tail, " # "), tap_time_key), *time);
+        m_out.append(tail, put(digits_end, "ms"));
     }
     m_out += '\n';
     bool const has_block = p.diagnostics && !p.diagnostics->empty();
