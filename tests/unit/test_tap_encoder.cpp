@@ -5,8 +5,10 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace shardtap;
 
@@ -178,6 +180,23 @@ TEST_CASE("each point carries its time where tap-parser reads it: after the desc
     auto const d = failed_check();
     std::string const failed(tap.point(timed(false, "x # y", TapDirective::none, 7, &d)));
     CHECK(failed.rfind("not ok 3 - x \\# y # time=7.000ms\n  ---\n  duration_ms: 1.500\n", 0) == 0);
+}
+
+TEST_CASE("a time is written as printf's %.3f writes it: the exact value, halves to even") {
+    // Exact halves (k / 16), their neighbours, values that decimal fractions only approach, and
+    // values past the fast path's range.
+    std::vector<double> values{0, 1e12, 2.5e12, 1e300, 5e-324, 0.0625, 0.1875, 999999999999.9995};
+    for (int k = 0; k < 20000; ++k) {
+        double const half = (2 * k + 1) / 2000.0;
+        values.insert(values.end(), {k / 16.0, k / 2048.0, half, std::nextafter(half, 0.0),
+                                     std::nextafter(half, 1e9), k * 1.2345e-3, k * 7654.321});
+    }
+    TapEncoder tap;
+    for (double const ms : values) {
+        char expected[400];
+        std::snprintf(expected, sizeof expected, "ok %zu # time=%.3fms\n", tap.points_written() + 1, ms);
+        REQUIRE(tap.point(timed(true, "", TapDirective::none, ms)) == expected);
+    }
 }
 
 TEST_CASE("behind a SKIP or TODO directive the time goes into the diagnostics' duration_ms") {

@@ -9,6 +9,7 @@
 
 #include "core/durations/durations.hpp"
 #include "core/split/settings.hpp"
+#include "core/text/text_arena.hpp"
 #include "core/text/quoted.hpp"
 #include "posix/durations_file.hpp"
 #include "posix/environment.hpp"
@@ -63,21 +64,18 @@ void start(NodeRequest const& request) {
 }
 
 // Step 3: the keys the core splits by. They view the registry's names; the tags, which the
-// registry keeps only piecewise, are joined into one arena (one allocation, not one per test
-// case: at 100,000 test cases the memory touched costs more than the work).
-std::vector<TestIdentityView> keys_of(Suite const& suite, std::string& tag_arena) {
-    std::vector<std::size_t> tag_ends;
-    tag_ends.reserve(suite.size());
-    for (auto const* info : suite) {
-        tag_arena += info->tagsAsString();
-        tag_ends.push_back(tag_arena.size());
-    }
+// registry keeps only piecewise, are joined into an arena, where test cases in a row with the
+// same tags (the usual case) share one copy: at 100,000 test cases the memory touched costs
+// more than the work.
+std::vector<TestIdentityView> keys_of(Suite const& suite, TextArena& tag_arena) {
     std::vector<TestIdentityView> keys;
     keys.reserve(suite.size());
-    for (std::size_t i = 0, begin = 0; i < suite.size(); begin = tag_ends[i++]) {
-        auto const& class_name = suite[i]->className;
-        keys.push_back({suite[i]->name, {class_name.data(), class_name.size()},
-                        std::string_view(tag_arena).substr(begin, tag_ends[i] - begin)});
+    std::string_view previous_tags;
+    for (auto const* info : suite) {
+        auto const tags = info->tagsAsString();
+        if (keys.empty() || tags != previous_tags) previous_tags = tag_arena.keep(tags);
+        auto const& class_name = info->className;
+        keys.push_back({info->name, {class_name.data(), class_name.size()}, previous_tags});
     }
     return keys;
 }
@@ -95,7 +93,7 @@ std::string record_prediction(Split const& split, std::size_t index) {
 // Step 5: split the suite and announce the result; returns this node's share, in canonical
 // order.
 Suite split_and_announce(Suite const& suite, NodeRequest const& request) {
-    std::string tag_arena;
+    TextArena tag_arena;
     auto const keys = keys_of(suite, tag_arena);
     auto const& node = request.node;
     auto const result = split_suite(keys, node.total, request.settings.strategy,

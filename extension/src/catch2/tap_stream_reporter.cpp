@@ -3,6 +3,7 @@
 #include "applied_selection.hpp"
 #include "catch2_bridge.hpp"
 
+#include "core/identity/shared_names.hpp"
 #include "core/text/quoted.hpp"
 
 #include <catch2/catch_test_case_info.hpp>
@@ -11,9 +12,10 @@
 #include <catch2/interfaces/catch_interfaces_testcase.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <functional>
 #include <iostream>
 #include <stdexcept>
-#include <unordered_map>
 
 #include <fcntl.h>
 
@@ -109,18 +111,18 @@ TapFailure failure_of(Catch::AssertionStats const& stats, std::vector<std::strin
     return f;
 }
 
-// The test cases of the binary whose name another of them shares. Every node has the same
-// registry (hidden test cases included), so every node picks the same ones.
-std::unordered_set<Catch::TestCaseInfo const*> sharing_a_name() {
+// The test cases of the binary whose name another of them shares, sorted by address. Every
+// node has the same registry (hidden test cases included), so every node picks the same ones.
+std::vector<Catch::TestCaseInfo const*> sharing_a_name() {
     auto const& all = Catch::getRegistryHub().getTestCaseRegistry().getAllTests();
-    std::unordered_map<std::string_view, std::size_t> count;
-    count.reserve(all.size());
-    for (auto const& test : all) ++count[test.getTestCaseInfo().name];
-    std::unordered_set<Catch::TestCaseInfo const*> shared;
-    if (count.size() == all.size()) return shared;
-    for (auto const& test : all) {
-        if (count[test.getTestCaseInfo().name] > 1) shared.insert(&test.getTestCaseInfo());
-    }
+    auto const positions = positions_sharing_a_name(all.size(), [&all](std::size_t position) {
+        auto const& name = all[position].getTestCaseInfo().name;
+        return std::string_view(name);
+    });
+    std::vector<Catch::TestCaseInfo const*> shared;
+    shared.reserve(positions.size());
+    for (auto position : positions) shared.push_back(&all[position].getTestCaseInfo());
+    std::sort(shared.begin(), shared.end(), std::less<>());
     return shared;
 }
 
@@ -234,7 +236,10 @@ void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
 
 TapStreamReporter::IdentityLines TapStreamReporter::identity_lines(
     Catch::TestCaseInfo const& info) const {
-    if (m_sharing_a_name.count(&info) == 0) return {};
+    if (m_sharing_a_name.empty() ||
+        !std::binary_search(m_sharing_a_name.begin(), m_sharing_a_name.end(), &info, std::less<>())) {
+        return {};
+    }
     return {std::string_view(info.className.data(), info.className.size()), info.tagsAsString()};
 }
 

@@ -10,7 +10,6 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 namespace shardtap {
@@ -47,8 +46,9 @@ private:
     std::vector<std::string> m_sections;  // names, the test case's own section first; the
     std::size_t m_section_depth = 0;      // first m_section_depth are current
     std::string m_skip_reason;
-    // The registry's test cases whose name another of them shares (usually none).
-    std::unordered_set<Catch::TestCaseInfo const*> m_sharing_a_name;
+    // The registry's test cases whose name another of them shares (usually none), sorted by
+    // address.
+    std::vector<Catch::TestCaseInfo const*> m_sharing_a_name;
 };
 
 }  // namespace shardtap

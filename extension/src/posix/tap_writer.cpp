@@ -92,10 +92,13 @@ void TapWriter::test_starting(std::string_view description, std::string_view cla
     if (m_state.load() != State::running) return;
     m_test_start = std::chrono::steady_clock::now();
     m_test_description.assign(description);  // each reused: no allocation per test case
-    m_test_class.assign(class_name);
-    m_test_tags.assign(tags);
+    // Empty for almost every test case (tap_identity_lines): then there is nothing to change.
+    if (!class_name.empty() || !m_test_class.empty()) m_test_class.assign(class_name);
+    if (!tags.empty() || !m_test_tags.empty()) m_test_tags.assign(tags);
     m_failures.clear();
-    m_crash.prepare(m_options.style, m_tap.points_written() + 1, description, class_name, tags);
+    // Views of the copies above, which last until the next test case.
+    m_crash.prepare(m_options.style, m_tap.points_written() + 1, m_test_description, m_test_class,
+                    m_test_tags);
     m_in_test = true;
 }
 

@@ -3,8 +3,10 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <utility>
 #include <stdexcept>
 
@@ -15,6 +17,47 @@ void append_count(std::string& out, std::size_t value) {
     char digits[20];
     out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
 }
+
+// round(value * 1000), halves to even, of the exact value of `value`, as printf's %.3f rounds;
+// none outside [0, 1e12) (negative zero included), where std::to_chars takes over. value * 1000
+// is rounded once; fma gives that rounding's error, so the comparison with the halfway point
+// is exact.
+std::optional<std::uint64_t> thousandths(double value) {
+    if (!(value >= 0 && value < 1e12) || std::signbit(value)) return std::nullopt;
+    double const product = value * 1000.0;
+    double const error = std::fma(value, 1000.0, -product);  // product + error == value * 1000
+    double const whole = std::floor(product);
+    double const above_half = (product - whole) - 0.5 + error;  // its sign is exact
+    auto rounded = static_cast<std::uint64_t>(whole);
+    if (above_half > 0 || (above_half == 0 && rounded % 2 == 1)) ++rounded;
+    return rounded;
+}
+
+// A time in milliseconds with three decimals, as fmt's {:.3f} writes it (tests/unit compares
+// them), into `into` (milliseconds_room bytes); returns the end. No format string to parse,
+// no string to allocate.
+constexpr std::size_t milliseconds_room = 320;  // the largest double has 309 digits before the point
+char* write_milliseconds(char* into, double value) {
+    if (auto const n = thousandths(value)) {
+        char* end = std::to_chars(into, into + milliseconds_room, *n / 1000).ptr;
+        auto const fraction = static_cast<unsigned>(*n % 1000);
+        *end++ = '.';
+        *end++ = static_cast<char>('0' + fraction / 100);
+        *end++ = static_cast<char>('0' + fraction / 10 % 10);
+        *end++ = static_cast<char>('0' + fraction % 10);
+        return end;
+    }
+    auto const r = std::to_chars(into, into + milliseconds_room, value, std::chars_format::fixed, 3);
+    return r.ec == std::errc{} ? r.ptr : into;
+}
+
+void append_milliseconds(std::string& out, double value) {
+    char digits[milliseconds_room];
+    out.append(digits, write_milliseconds(digits, value));
+}
+
+// Appends `text` to `at`; returns the end.
+char* put(char* at, std::string_view text) { return std::copy(text.begin(), text.end(), at); }
 
 // Writes the lines of one diagnostics block, each starting with the block's prefix.
 class BlockWriter {
@@ -42,7 +85,9 @@ public:
     }
     void milliseconds(int indent, std::string_view key, double value) {
         start(indent, key);
-        m_out += fmt::format(" {:.3f}\n", value);
+        m_out += ' ';
+        append_milliseconds(m_out, value);
+        m_out += '\n';
     }
     void list(int indent, std::string_view key, std::vector<std::string> const& values) {
         if (values.empty()) return;
@@ -199,10 +244,9 @@ std::string_view TapEncoder::point(TapPointView const& p) {
                                            m_points + 1, *m_planned));
     }
     ++m_points;
-    m_out.clear();
-    if (!p.ok) m_out += "not ";
-    m_out += "ok ";
-    append_count(m_out, m_points);
+    char head[32];  // "not ok N", in one piece
+    char* end = put(p.ok ? head : put(head, "not "), "ok ");
+    m_out.assign(head, std::to_chars(end, head + sizeof head, m_points).ptr);
     if (!p.description.empty()) {
         m_out += " - ";
         append_escaped_text(m_out, p.description);
@@ -213,7 +257,9 @@ std::string_view TapEncoder::point(TapPointView const& p) {
         m_out += p.directive == TapDirective::skip ? " # SKIP" : " # TODO";
         if (!p.reason.empty()) append_reason(m_out, p.reason);
     } else if (time) {
-        m_out += fmt::format(" # {}{:.3f}ms", tap_time_key, *time);
+        char tail[milliseconds_room + 16];  // " # time=12.345ms", in one piece
+        char* const digits_end = write_milliseconds(put(put(tail, " # "), tap_time_key), *time);
+        m_out.append(tail, put(digits_end, "ms"));
     }
     m_out += '\n';
     bool const has_block = p.diagnostics && !p.diagnostics->empty();
@@ -256,15 +302,11 @@ void TapCrashLines::prepare(DiagnosticsStyle style, std::size_t number, std::str
                             std::string_view class_name, std::string_view tags) {
     m_style = style;
     m_in_test = true;
-    m_point.clear();  // each reused: no allocation per test case once they are large enough
-    m_point.append("not ok ").append(std::to_string(number));
-    m_description.clear();
-    append_escaped_text(m_description, description);
-    if (!m_description.empty()) m_point.append(" - ").append(m_description);
-    m_point += '\n';
-    m_failures.clear();
-    m_identity_lines.clear();
-    append_tap_identity_lines(m_identity_lines, class_name, tags);
+    m_number = number;
+    m_description = description;
+    m_class_name = class_name;
+    m_tags = tags;
+    m_failures.clear();  // reused: no allocation per test case once it is large enough
     add_failure_room();
 }
 
@@ -276,9 +318,23 @@ void TapCrashLines::add_failure(TapFailure const& failure) {
     add_failure_room();
 }
 
+// The escaped description twice (the point and Bail out!), the class and tags lines, the
+// failures, the reasons, and the fixed words and numbers around them.
 std::size_t TapCrashLines::fixed_size() const noexcept {
-    return m_point.size() + m_failures.size() + m_identity_lines.size() + m_description.size() +
-           4 * escaped_bound(reason_limit) + 256;
+    return m_failures.size() + 2 * escaped_bound(m_description.size()) +
+           escaped_bound(m_class_name.size()) + escaped_bound(m_tags.size()) +
+           4 * escaped_bound(reason_limit) + 384;
+}
+
+void TapCrashLines::append_point() noexcept {
+    m_out += "not ok ";
+    char digits[20];
+    m_out.append(digits, std::to_chars(digits, digits + sizeof digits, m_number).ptr);
+    if (!m_description.empty()) {
+        m_out += " - ";
+        append_escaped_text(m_out, m_description);
+    }
+    m_out += '\n';
 }
 
 void TapCrashLines::add_failure_room() {
@@ -290,15 +346,11 @@ std::string_view TapCrashLines::lines(TapCrash const& crash) noexcept {
     std::string_view const reason = crash.reason.substr(0, reason_limit);
     m_out.clear();
     if (m_in_test) {
-        m_out += m_point;
+        append_point();
         BlockWriter block(m_out, m_style);
         block.line("---");
         if (crash.duration_ms >= 0) {
-            block.start(0, "duration_ms");
-            char digits[64] = {' '};
-            auto const end = std::to_chars(digits + 1, digits + sizeof digits, crash.duration_ms,
-                                           std::chars_format::fixed, 3).ptr;
-            m_out.append(digits, static_cast<std::size_t>(end - digits)) += '\n';
+            block.milliseconds(0, "duration_ms", crash.duration_ms);
         }
         block.text(0, "message", reason);
         if (!m_failures.empty() || crash.fatal_failure) {
@@ -320,11 +372,14 @@ std::string_view TapCrashLines::lines(TapCrash const& crash) noexcept {
             block.text(0, key, text);
         }
         block.line("...");
-        m_out += m_identity_lines;
+        append_tap_identity_lines(m_out, m_class_name, m_tags);
     }
     m_out += "Bail out!";
     if (!reason.empty()) append_reason(m_out, reason);
-    if (m_in_test && crash.name_in_bail_out) m_out.append(" during test case: ").append(m_description);
+    if (m_in_test && crash.name_in_bail_out) {
+        m_out += " during test case: ";
+        append_escaped_text(m_out, m_description);
+    }
     m_out += '\n';
     return m_out;
 }

@@ -112,7 +112,9 @@ struct TapCrash {
 // its `not ok` point (diagnostics block and identity lines as TapEncoder::point writes them), then
 // `Bail out!`. Prepared while allocating is safe (prepare() at each test case's start, add_failure()
 // as failures come); lines() then allocates nothing, takes no lock and calls nothing but this
-// code: fit for a signal handler.
+// code: fit for a signal handler. prepare() only notes the test case and makes room: the point's
+// lines are written by lines(), into that room, so a test case that does not crash costs no
+// formatting.
 //
 //     crash.reserve(64 * 1024);                       // once, before the run
 //     crash.prepare(DiagnosticsStyle::yaml, 3, "divides", "", "");
@@ -123,7 +125,9 @@ public:
 
     // Room for lines() with up to `output_limit` bytes of each output stream.
     void reserve(std::size_t output_limit);
-    // The test case whose point a crash writes: the next point, `number`. Allocates.
+    // The test case whose point a crash writes: the next point, `number`. The texts are viewed,
+    // not copied: they must outlive the test case (until clear() or the next prepare()).
+    // Allocates only when the room must grow.
     void prepare(DiagnosticsStyle style, std::size_t number, std::string_view description,
                  std::string_view class_name, std::string_view tags);
     // No test case in progress: a crash writes only Bail out!.
@@ -138,13 +142,15 @@ public:
 private:
     std::size_t fixed_size() const noexcept;  // the most lines() writes besides the output
     void add_failure_room();
+    void append_point() noexcept;  // "not ok N - description\n"
 
     DiagnosticsStyle m_style = DiagnosticsStyle::yaml;
     bool m_in_test = false;
-    std::string m_point;        // "not ok N - description\n"
-    std::string m_description;  // escaped, for Bail out!
+    std::size_t m_number = 0;
+    std::string_view m_description;  // as given; escaped by lines()
+    std::string_view m_class_name;
+    std::string_view m_tags;
     std::string m_failures;     // the failures' lines so far
-    std::string m_identity_lines;  // class and tags
     std::string m_out;          // capacity reserved; never grows in lines()
     std::size_t m_output_room = 0;
 };

@@ -1,6 +1,7 @@
 #include "core/tap/tap_text.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace shardtap {
 namespace {
@@ -94,12 +95,36 @@ enum class WideEscape {
     unicode,  // \uHHHH: a YAML double-quoted scalar
 };
 
+// Whether none of the eight bytes of `word` needs escaping: each is printable ASCII (0x20 to
+// 0x7e), neither `\` nor the byte repeated in `special`. Exact: each test asks whether any byte
+// is below a bound or zero, which these bit tricks answer without error.
+bool all_plain(std::uint64_t word, std::uint64_t special) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    auto const any_below = [](std::uint64_t x, std::uint64_t bound) {
+        return ((x - ones * bound) & ~x & highs) != 0;  // bound <= 0x80
+    };
+    return (word & highs) == 0 && !any_below(word, 0x20) && !any_below(word ^ (ones * 0x7f), 1) &&
+           !any_below(word ^ (ones * '\\'), 1) && !any_below(word ^ special, 1);
+}
+
+// The end of the run of plain bytes from `at`, in whole words of eight; the caller goes on byte
+// by byte from there.
+std::size_t plain_words_end(std::string_view text, std::size_t at, char special) {
+    std::uint64_t const specials = 0x0101010101010101ULL * static_cast<unsigned char>(special);
+    for (std::uint64_t word; at + 8 <= text.size(); at += 8) {
+        std::memcpy(&word, text.data() + at, sizeof word);
+        if (!all_plain(word, specials)) break;
+    }
+    return at;
+}
+
 // Appends `text` with `\`, `special` (the one other character that must be escaped), \n, \r,
 // \t, other controls and bytes that are not UTF-8 escaped; plain ASCII goes through in runs.
 void append_escaped(std::string& out, std::string_view text, char special, WideEscape wide) {
     std::size_t i = 0;
     while (i < text.size()) {
-        std::size_t run = i;
+        std::size_t run = plain_words_end(text, i, special);
         while (run < text.size()) {
             auto const c = static_cast<unsigned char>(text[run]);
             if (c < 0x20 || c >= 0x7f || c == '\\' || c == static_cast<unsigned char>(special)) break;
