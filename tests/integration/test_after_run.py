@@ -103,7 +103,7 @@ class FailedTest(Work):
             names += summary.names
         self.assertEqual(sorted(name.strip() for name in names), sorted(name.strip() for name in expected))
         # Its own file names the same test cases; but the rerun's streams know nothing of the
-        # passing test cases the star patterns also select, so it cannot exclude them (README).
+        # passing test cases the star patterns also select, so it cannot exclude them (docs/command.md).
         self.assertEqual(listed(NAMES, "-f", self.path("again.txt")),
                          sorted(expected + ["trailing star* and more", "x*leading star"]))
         # merge writes the same file from the node streams alone.

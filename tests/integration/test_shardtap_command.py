@@ -23,6 +23,8 @@ SLOW_TESTS = os.environ["SHARDTAP_SLOW_TESTS"]
 OUTCOMES = fixture("fixture_outcomes")
 SUITE = fixture("fixture_suite")
 NAMES = [f"test_slow[5-{i:02}]" for i in range(20)]
+# Where the command's synopses and exit statuses are written for users.
+COMMAND_PAGE = os.path.join(os.environ["SHARDTAP_SOURCE_DIR"], "docs", "command.md")
 
 
 def shardtap(*args, env=None, timeout=300, **kwargs):
@@ -367,7 +369,7 @@ class BadInputTest(Work):
 
 
 class ExitStatusListsTest(unittest.TestCase):
-    """The statuses are said three times: ExitStatus in the code, the help, the README. One
+    """The statuses are said three times: ExitStatus in the code, the help, docs/command.md. One
     list: the code's."""
 
     @staticmethod
@@ -376,7 +378,7 @@ class ExitStatusListsTest(unittest.TestCase):
         with open(path) as file:
             return sorted(int(value) for value in re.findall(r"= (\d+),", file.read()))
 
-    def test_the_help_and_the_readme_list_the_codes_statuses(self):
+    def test_the_help_and_the_command_page_list_the_codes_statuses(self):
         code = self.code_statuses()
         self.assertIn(64, code)
         help_text = shardtap("--help").stdout
@@ -384,28 +386,27 @@ class ExitStatusListsTest(unittest.TestCase):
         helped = sorted(int(n) for n in re.findall(r"(?:Exit status: |;\s+)(\d+) (?!\+)", paragraph))
         self.assertEqual(helped, code)
         self.assertIn("128 + N", paragraph)
-        with open(os.path.join(os.environ["SHARDTAP_SOURCE_DIR"], "README.md")) as file:
-            readme = file.read()
-        table = readme[readme.index("| status | meaning |"):]
-        table = table[:table.index("\n\n")]
+        with open(COMMAND_PAGE) as file:
+            page = file.read()
+        table = page[page.index("| status | meaning |"):].split("\n\n")[0]
         rows = re.findall(r"^\| (\d+) \|", table, re.M)
         self.assertEqual(sorted(int(row) for row in rows), code)
         self.assertIn("| 128 + N |", table)
 
 
 class SynopsisTest(unittest.TestCase):
-    def test_the_readme_synopses_are_the_helps(self):
+    def test_the_command_pages_synopses_are_the_helps(self):
         def synopses(text):
             # "shardtap SUBCOMMAND ..." and its indented continuation lines, blanks collapsed.
             found = [" ".join(block.split()) for block in
                      re.findall(r"^(shardtap (?:run|merge|plan) .*(?:\n {10,}\S.*)*)", text, re.M)]
             self.assertEqual(len(found), 3, found)  # one each, nothing else that looks like one
             return {block.split()[1]: block for block in found}
-        with open(os.path.join(os.environ["SHARDTAP_SOURCE_DIR"], "README.md")) as file:
-            readme = synopses(file.read())
+        with open(COMMAND_PAGE) as file:
+            page = synopses(file.read())
         helped = synopses(shardtap("--help").stdout)
         self.assertEqual(sorted(helped), ["merge", "plan", "run"])
-        self.assertEqual(readme, helped)
+        self.assertEqual(page, helped)
 
 
 class MergeTest(Work):

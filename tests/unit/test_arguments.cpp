@@ -3,6 +3,9 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
+#include <regex>
+#include <sstream>
+
 using Catch::Matchers::ContainsSubstring;
 using namespace shardtap::tools;
 
@@ -102,5 +105,49 @@ TEST_CASE("plan: durations or TAP files, node count and overhead") {
     for (auto const* bad : {"-1", "x", "", "1e3", "nan", "inf"}) {
         CHECK_THAT(usage_error({"plan", "--node-overhead", bad, "a.tap"}),
                    ContainsSubstring("--node-overhead must be a number of seconds"));
+    }
+}
+
+TEST_CASE("every option the help names is one the parser takes") {
+    // From the help alone, as a user reads it: each option line under each subcommand.
+    std::regex const option_line(R"(^  (-[-\w]+)(?:, (--[-\w]+))? (\S+)  )");
+    for (std::string const subcommand : {"run", "merge", "plan"}) {
+        std::istringstream help(usage_text(subcommand));
+        std::size_t options = 0;
+        for (std::string line; std::getline(help, line);) {
+            std::smatch match;
+            if (!std::regex_search(line, match, option_line)) continue;
+            ++options;
+            for (std::size_t spelling = 1; spelling <= 2 && match[spelling].matched; ++spelling) {
+                std::string const option = match[spelling];
+                std::string const value = match[3] == "N" || match[3] == "SECONDS" ? "2" : "x";
+                std::vector<std::string> arguments{subcommand, option, value, "--durations", "d.json"};
+                if (subcommand == "run") arguments.insert(arguments.end(), {"-n", "2", "--", "cmd"});
+                if (subcommand == "merge") arguments.push_back("a.tap");
+                if (subcommand == "plan" && option == "--durations") arguments.resize(3);
+                INFO(subcommand << " " << option << " " << value);
+                CHECK_NOTHROW(parse_arguments(arguments));
+            }
+        }
+        CHECK(options >= 4);
+    }
+}
+
+TEST_CASE("the synopses show each option as the parser takes it") {
+    std::string const help = usage_text();
+    CHECK_THAT(help, ContainsSubstring("shardtap run -n N [--out DIR]"));
+    CHECK_THAT(help, ContainsSubstring("[--durations FILE [--node-durations NODE.json]...] NODE.tap..."));
+    CHECK_THAT(help, ContainsSubstring("shardtap plan (--durations FILE | NODE.tap...) [--max-nodes N]"));
+    CHECK_THAT(help, ContainsSubstring("-- CMD [ARGS...]\n"));
+    CHECK_THAT(usage_text("run"), !ContainsSubstring("--node-durations"));
+    CHECK_THAT(usage_error({"run", "-n", "2", "--node-durations", "n.json", "--", "x"}),
+               ContainsSubstring("unknown option \"--node-durations\""));
+}
+
+TEST_CASE("no help line is wider than 80 columns") {
+    std::istringstream help(usage_text());
+    for (std::string line; std::getline(help, line);) {
+        INFO(line);
+        CHECK(line.size() <= 80);
     }
 }

@@ -2,6 +2,7 @@
 
 #include "outputs/html_page.hpp"
 #include "outputs/report_text.hpp"
+#include "verify/node_stream.hpp"
 #include "verify/summary.hpp"
 #include "verify/tally.hpp"
 
@@ -113,7 +114,7 @@ Lane lane_of(NodeStream const& node, std::size_t position) {
     auto const& header = node.stream.header;
     lane.source = node.source;
     lane.node = header.node_index ? fmt::format("{}", *header.node_index) : "?";
-    lane.label = header.node_index ? "node " + lane.node : fmt::format("stream {}", position + 1);
+    lane.label = node_name(node).value_or(fmt::format("stream {}", position + 1));
     lane.segments = lay_out(node.stream.points, header.elapsed_seconds);
     double const laid = lane.segments.empty() ? 0 : lane.segments.back().start + lane.segments.back().seconds;
     lane.seconds = std::max(laid, header.elapsed_seconds.value_or(0));

@@ -1,6 +1,7 @@
 #include "outputs/merged_outputs.hpp"
 
 #include "outputs/report_text.hpp"
+#include "verify/node_stream.hpp"
 #include "verify/tally.hpp"
 
 #include <fmt/format.h>
@@ -24,7 +25,7 @@ std::string junit_xml(std::vector<NodeStream> const& nodes, MergeResult const& m
     for (auto const* node : in_node_order(nodes)) {
         auto const& header = node->stream.header;
         auto const counts = tally(node->stream.points);
-        auto const name = header.node_index ? fmt::format("node {}", *header.node_index) : node->source;
+        auto const name = node_name(*node).value_or(node->source);
         out += fmt::format(
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{:.3f}\">\n",
             xml(name), counts.tests, counts.failed, counts.skipped + counts.todo,

@@ -2,6 +2,7 @@
 
 #include "core/text/counted.hpp"
 #include "core/tap/tap_encoder.hpp"
+#include "verify/node_stream.hpp"
 
 #include <fmt/format.h>
 
@@ -20,8 +21,8 @@ std::string merged_tap(std::vector<NodeStream> const& nodes, MergeResult const& 
     }
     out += tap.plan(merge.tests);
     for (auto const* node : in_node_order(nodes)) {
-        auto const& index = node->stream.header.node_index;
-        out += tap.comment(index ? fmt::format("node {}: {}", *index, node->source) : node->source);
+        auto const name = node_name(*node);
+        out += tap.comment(name ? fmt::format("{}: {}", *name, node->source) : node->source);
         for (auto const& point : node->stream.points) {
             // A block that is not in shardtap's own form is kept as its lines.
             TapDiagnostics foreign;

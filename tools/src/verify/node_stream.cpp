@@ -25,10 +25,15 @@ NodeStream read_node_stream(std::string source, std::string_view text) {
     return node;
 }
 
+std::optional<std::string> node_name(NodeStream const& node) {
+    auto const& index = node.stream.header.node_index;
+    if (!index) return std::nullopt;
+    return fmt::format("node {}", *index);
+}
+
 std::string node_label(NodeStream const& node) {
-    auto const& header = node.stream.header;
-    if (header.node_index) return fmt::format("node {} ({})", *header.node_index, node.source);
-    return node.source;
+    auto const name = node_name(node);
+    return name ? fmt::format("{} ({})", *name, node.source) : node.source;
 }
 
 std::vector<NodeStream const*> in_node_order(std::vector<NodeStream> const& nodes) {

@@ -35,6 +35,10 @@ struct NodeStream {
 // Reads `text` (the whole content of `source`) with read_tap.
 NodeStream read_node_stream(std::string source, std::string_view text);
 
+// "node 3", from the stream's header; none for a stream without a node header. Every output
+// names a node with it: messages, the merged TAP, JUnit, the HTML page.
+std::optional<std::string> node_name(NodeStream const& node);
+
 // "node 3 (FILE)", or FILE for a stream without a node header: how messages name a node.
 std::string node_label(NodeStream const& node);
 
