@@ -157,7 +157,7 @@ class OrdinaryCasesTest(StreamChecks):
         self.assertIsInstance(failure["line"], int)
         self.assertEqual((failure["macro"], failure["expression"], failure["expansion"]),
                          ("CHECK", "x == 2", "1 == 2"))
-        stream, _ = tap_stream()
+        stream, _ = tap_stream("--order", "decl")
         self.assertRegex(stream.decode(), r"not ok 2 - fails a CHECK and goes on # time=(\d+\.\d{3})ms\n"
                                           r"  ---\n  duration_ms: \1\n")
 
