@@ -88,9 +88,11 @@ public:
 
 private:
     std::string_view finish();
+    std::string_view point_line(TapPointView const& point, std::optional<double> time);
 
     DiagnosticsStyle m_style;
     std::string m_out;
+    std::string m_line;  // room for a point's line, which point() writes in place
     std::size_t m_points = 0;
     std::optional<std::size_t> m_planned;
 };
