@@ -77,8 +77,8 @@ void TapWriter::start(TapOutput output, std::optional<std::size_t> plan, std::st
     }
 }
 
-void TapWriter::write(std::string_view lines) {
-    if (m_state.load() == State::running) m_sink.write(lines);
+void TapWriter::write(std::string_view lines, std::chrono::steady_clock::time_point now) {
+    if (m_state.load() == State::running) m_sink.write(lines, now);
 }
 
 void TapWriter::comment(std::string_view text) {
@@ -110,8 +110,8 @@ void TapWriter::failure(TapFailure failure) {
     m_failures.push_back(std::move(failure));
 }
 
-double TapWriter::test_milliseconds() const {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_test_start).count();
+double TapWriter::test_milliseconds(std::chrono::steady_clock::time_point now) const {
+    return std::chrono::duration<double, std::milli>(now - m_test_start).count();
 }
 
 void TapWriter::test_ended(TapPointView point, std::string_view captured_out, std::string_view captured_err) {
@@ -122,7 +122,8 @@ void TapWriter::test_ended(TapPointView point, std::string_view captured_out, st
     point.description = m_test_description;
     point.class_name = m_test_class;
     point.tags = m_test_tags;
-    double const milliseconds = test_milliseconds();
+    auto const now = std::chrono::steady_clock::now();
+    double const milliseconds = test_milliseconds(now);
     point.elapsed_ms = milliseconds;
     auto output = m_capture.take(output_limit);  // taken every time: the next test starts clean
     if (!point.ok || m_options.passing_output) {
@@ -135,14 +136,14 @@ void TapWriter::test_ended(TapPointView point, std::string_view captured_out, st
         diagnostics.stdout_text = output_tail(captured_out, output_limit) + output.out;
         diagnostics.stderr_text = output_tail(captured_err, output_limit) + output.err;
         point.diagnostics = &diagnostics;
-        return write_point(point);
+        return write_point(point, now);
     }
-    write_point(point);
+    write_point(point, now);
 }
 
-void TapWriter::write_point(TapPointView const& point) {
+void TapWriter::write_point(TapPointView const& point, std::chrono::steady_clock::time_point now) {
     try {
-        write(m_tap.point(point));
+        write(m_tap.point(point), now);
     } catch (std::exception const& error) {  // e.g. a point beyond the plan
         bail_out(error.what());
     }

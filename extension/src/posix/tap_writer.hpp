@@ -109,15 +109,17 @@ private:
 
     void end_completed() noexcept;
     void end_abruptly(Ending ending, std::string_view reason) noexcept;  // exit(), crash, timeout
-    void write(std::string_view lines);
-    void write_point(TapPointView const& point);  // Bail out! for a point beyond the plan
+    void write(std::string_view lines, std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+    // Bail out! for a point beyond the plan.
+    void write_point(TapPointView const& point,
+                     std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
     void bail_out(std::string_view reason) noexcept;
     void write_last_lines() noexcept;
     void write_exit_point();
     void write_crash(Ending ending, std::string_view reason) noexcept;
     void release() noexcept;  // idempotent
     bool crashing_in_forked_child() noexcept;
-    double test_milliseconds() const;
+    double test_milliseconds(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) const;
 
     Options m_options;
     TapEncoder m_tap;

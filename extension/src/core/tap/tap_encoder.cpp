@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <stdexcept>
 
@@ -26,7 +27,7 @@ std::optional<std::uint64_t> thousandths(double value) {
     if (!(value >= 0 && value < 1e12) || std::signbit(value)) return std::nullopt;
     double const product = value * 1000.0;
     double const error = std::fma(value, 1000.0, -product);  // product + error == value * 1000
-    double const whole = std::floor(product);
+    double const whole = static_cast<double>(static_cast<std::uint64_t>(product));  // floor: 0 <= product < 2^53
     double const above_half = (product - whole) - 0.5 + error;  // its sign is exact
     auto rounded = static_cast<std::uint64_t>(whole);
     if (above_half > 0 || (above_half == 0 && rounded % 2 == 1)) ++rounded;
@@ -253,7 +254,7 @@ std::string_view TapEncoder::point_line(TapPointView const& p, std::optional<dou
     if (m_line.size() < room) m_line.resize(room);
     char* const line = &m_line[0];
     char* at = put(p.ok ? line : put(line, "not "), "ok ");
-    at = std::to_chars(at, line + room, m_points).ptr;
+    at = put(at, {m_number, m_number_size});
     if (!p.description.empty()) at = write_escaped_text(put(at, " - "), p.description);
     if (p.directive != TapDirective::none) {
         at = put(at, p.directive == TapDirective::skip ? " # SKIP" : " # TODO");
@@ -265,12 +266,26 @@ std::string_view TapEncoder::point_line(TapPointView const& p, std::optional<dou
     return {line, static_cast<std::size_t>(at - line)};
 }
 
+// One point more, in m_points and in its decimal digits: incremented in place, not converted.
+void TapEncoder::count_point() {
+    ++m_points;
+    for (std::size_t i = m_number_size; i-- > 0;) {
+        if (m_number[i] != '9') {
+            ++m_number[i];
+            return;
+        }
+        m_number[i] = '0';
+    }
+    std::memmove(m_number + 1, m_number, m_number_size++);  // all nines: one digit more
+    m_number[0] = '1';
+}
+
 std::string_view TapEncoder::point(TapPointView const& p) {
     if (m_planned && m_points >= *m_planned) {
         throw std::logic_error(fmt::format("TapEncoder: test point {} is beyond the plan 1..{}",
                                            m_points + 1, *m_planned));
     }
-    ++m_points;
+    count_point();
     auto const time = writable_time(p.elapsed_ms);
     std::string_view const line = point_line(p, time);
     bool const time_in_block = time && p.directive != TapDirective::none;

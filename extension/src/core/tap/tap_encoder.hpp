@@ -93,7 +93,11 @@ private:
     DiagnosticsStyle m_style;
     std::string m_out;
     std::string m_line;  // room for a point's line, which point() writes in place
+    void count_point();
+
     std::size_t m_points = 0;
+    char m_number[24] = {'0'};  // m_points in decimal
+    std::size_t m_number_size = 1;
     std::optional<std::size_t> m_planned;
 };
 
