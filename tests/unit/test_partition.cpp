@@ -90,3 +90,19 @@ TEST_CASE("property: the canonical order is the order of TestIdentityView's oper
     CAPTURE(seed, suite.size());
     CHECK(keys_of(suite, canonical_order(suite)) == sorted);
 }
+
+TEST_CASE("the canonical order: names that are prefixes of one another, zero bytes in them") {
+    using namespace std::string_literals;
+    std::vector<std::string> names = {""s, "a"s, "a\0"s, "a\0\0"s, "a\0\0\0\0\0\0\0"s, "a\0\0\0\0\0\0\0\0"s,
+                                      "a\0\0\0\0\0\0\0\0b"s, "ab"s, "\xff"s, "\xff\xff\xff\xff\xff\xff\xff\xff\x01"s};
+    // Enough names to sort by radix, sharing more than eight bytes.
+    for (int i = 0; i < 300; ++i) names.push_back("a\0\0\0\0\0\0\0\0"s + std::to_string(i * 7919 % 1000));
+    std::mt19937 rng(7);
+    std::vector<TestIdentityView> suite;
+    for (auto const& name : names) suite.push_back({shardtap::testing::keep(name), "", ""});
+    std::sort(suite.begin(), suite.end());
+    suite.erase(std::unique(suite.begin(), suite.end()), suite.end());
+    auto const sorted = suite;
+    std::shuffle(suite.begin(), suite.end(), rng);
+    CHECK(keys_of(suite, canonical_order(suite)) == sorted);
+}

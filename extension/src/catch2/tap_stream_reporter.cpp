@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 
 #include <fcntl.h>
@@ -107,7 +108,7 @@ TapFailure failure_of(Catch::AssertionStats const& stats, std::vector<std::strin
     for (auto const& message : stats.infoMessages) {
         if (message.type == Catch::ResultWas::Info) f.messages.push_back(message.message);
     }
-    if (sections.size() > 1) f.sections.assign(sections.begin() + 1, sections.end());
+    f.sections = sections;
     return f;
 }
 
@@ -179,9 +180,13 @@ void TapStreamReporter::testCaseStarting(Catch::TestCaseInfo const& info) {
     m_writer.test_starting(info.name, identity.class_name, identity.tags);
 }
 
+// The test case's own section (depth 1) is named after the test case: a failure lists only the
+// sections inside it, whose names are kept.
 void TapStreamReporter::sectionStarting(Catch::SectionInfo const& info) {
-    if (m_section_depth == m_sections.size()) m_sections.emplace_back();
-    m_sections[m_section_depth++] = info.name;  // reuses the string's storage
+    if (m_section_depth++ == 0) return;
+    std::size_t const inner = m_section_depth - 2;
+    if (inner == m_sections.size()) m_sections.emplace_back();
+    m_sections[inner] = info.name;  // reuses the string's storage
 }
 
 void TapStreamReporter::sectionEnded(Catch::SectionStats const&) {
@@ -193,7 +198,8 @@ void TapStreamReporter::assertionEnded(Catch::AssertionStats const& stats) {
     if (result.getResultType() == Catch::ResultWas::ExplicitSkip) {
         m_skip_reason = std::string(result.getMessage());
     } else if (!result.isOk() && !m_writer.ended()) {
-        m_writer.failure(failure_of(stats, {m_sections.begin(), m_sections.begin() + m_section_depth}));
+        auto const inner = static_cast<std::ptrdiff_t>(m_section_depth > 0 ? m_section_depth - 1 : 0);
+        m_writer.failure(failure_of(stats, {m_sections.begin(), m_sections.begin() + inner}));
     }
 }
 
@@ -201,13 +207,13 @@ void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
     auto const& info = *stats.testInfo;
     auto const& cases = stats.totals.testCases;
     TapPointView point;  // the writer knows the test case's name and class
-    TapDiagnostics diagnostics;  // only its message: the writer adds the rest
+    std::optional<TapDiagnostics> diagnostics;  // only its message: the writer adds the rest
     if (cases.failed > 0) {
         point.ok = false;
-        diagnostics.message = info.expectedToFail()
-                                  ? "the test case is tagged [!shouldfail] but did not fail"
-                                  : "the test case failed without a failed assertion";
-        point.diagnostics = &diagnostics;
+        point.diagnostics = &diagnostics.emplace();
+        diagnostics->message = info.expectedToFail()
+                                   ? "the test case is tagged [!shouldfail] but did not fail"
+                                   : "the test case failed without a failed assertion";
     } else if (cases.failedButOk > 0) {
         point.ok = false;
         point.directive = TapDirective::todo;

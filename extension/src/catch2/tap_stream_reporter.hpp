@@ -43,8 +43,9 @@ private:
 
     TapWriter m_writer;
     TapOutput m_output;
-    std::vector<std::string> m_sections;  // names, the test case's own section first; the
-    std::size_t m_section_depth = 0;      // first m_section_depth are current
+    std::size_t m_section_depth = 0;      // the test case's own section included
+    std::vector<std::string> m_sections;  // the names inside it: the first m_section_depth - 1
+                                          // are current
     std::string m_skip_reason;
     // The registry's test cases whose name another of them shares (usually none), sorted by
     // address.

@@ -81,9 +81,8 @@ void TapSink::emit_buffer() noexcept {
     m_length = 0;
 }
 
-void TapSink::write(std::string_view lines) {
+void TapSink::write(std::string_view lines, Clock::time_point now) {
     if (m_inert) return;
-    auto const now = Clock::now();
     std::unique_lock<std::mutex> lock(m_mutex);
     if (m_crashed) return;
     if (now - m_last_write >= latency || m_length + lines.size() > sizeof m_buffer) {

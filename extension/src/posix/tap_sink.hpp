@@ -36,7 +36,10 @@ public:
     // Write to this file descriptor instead of the stream (-1: back to the stream).
     void use_descriptor(int fd);
 
-    void write(std::string_view lines);
+    using Clock = std::chrono::steady_clock;
+
+    // `now`: the caller's reading of the clock, when it has one at hand.
+    void write(std::string_view lines, Clock::time_point now = Clock::now());
     // Writes what waits, and ends the flusher thread; write() may start it again.
     void stop();
 
@@ -51,8 +54,6 @@ public:
     bool inert() const noexcept { return m_inert; }
 
 private:
-    using Clock = std::chrono::steady_clock;
-
     void emit(char const* data, std::size_t size) noexcept;
     void emit_buffer() noexcept;  // with m_mutex held
     void flusher();

@@ -77,8 +77,8 @@ void TapWriter::start(TapOutput output, std::optional<std::size_t> plan, std::st
     }
 }
 
-void TapWriter::write(std::string_view lines) {
-    if (m_state.load() == State::running) m_sink.write(lines);
+void TapWriter::write(std::string_view lines, std::chrono::steady_clock::time_point now) {
+    if (m_state.load() == State::running) m_sink.write(lines, now);
 }
 
 void TapWriter::comment(std::string_view text) {
@@ -91,8 +91,9 @@ void TapWriter::test_starting(std::string_view description, std::string_view cla
     Busy busy(m_busy);
     if (m_state.load() != State::running) return;
     m_test_start = std::chrono::steady_clock::now();
-    m_test_description.assign(description);  // each reused: no allocation per test case
-    // Empty for almost every test case (tap_identity_lines): then there is nothing to change.
+    m_test_description = description;
+    // Each reused: no allocation per test case. Empty for almost every test case
+    // (tap_identity_lines): then there is nothing to change.
     if (!class_name.empty() || !m_test_class.empty()) m_test_class.assign(class_name);
     if (!tags.empty() || !m_test_tags.empty()) m_test_tags.assign(tags);
     m_failures.clear();
@@ -109,8 +110,8 @@ void TapWriter::failure(TapFailure failure) {
     m_failures.push_back(std::move(failure));
 }
 
-double TapWriter::test_milliseconds() const {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_test_start).count();
+double TapWriter::test_milliseconds(std::chrono::steady_clock::time_point now) const {
+    return std::chrono::duration<double, std::milli>(now - m_test_start).count();
 }
 
 void TapWriter::test_ended(TapPointView point, std::string_view captured_out, std::string_view captured_err) {
@@ -121,12 +122,13 @@ void TapWriter::test_ended(TapPointView point, std::string_view captured_out, st
     point.description = m_test_description;
     point.class_name = m_test_class;
     point.tags = m_test_tags;
-    double const milliseconds = test_milliseconds();
+    auto const now = std::chrono::steady_clock::now();
+    double const milliseconds = test_milliseconds(now);
     point.elapsed_ms = milliseconds;
     auto output = m_capture.take(output_limit);  // taken every time: the next test starts clean
-    TapDiagnostics diagnostics;
     if (!point.ok || m_options.passing_output) {
         // The caller's message says what is wrong when no failure does.
+        TapDiagnostics diagnostics;
         if (point.diagnostics && m_failures.empty()) diagnostics.message = point.diagnostics->message;
         if (!point.ok) diagnostics.duration_ms = milliseconds;
         diagnostics.failures = std::move(m_failures);
@@ -134,9 +136,14 @@ void TapWriter::test_ended(TapPointView point, std::string_view captured_out, st
         diagnostics.stdout_text = output_tail(captured_out, output_limit) + output.out;
         diagnostics.stderr_text = output_tail(captured_err, output_limit) + output.err;
         point.diagnostics = &diagnostics;
+        return write_point(point, now);
     }
+    write_point(point, now);
+}
+
+void TapWriter::write_point(TapPointView const& point, std::chrono::steady_clock::time_point now) {
     try {
-        write(m_tap.point(point));
+        write(m_tap.point(point), now);
     } catch (std::exception const& error) {  // e.g. a point beyond the plan
         bail_out(error.what());
     }
@@ -145,11 +152,7 @@ void TapWriter::test_ended(TapPointView point, std::string_view captured_out, st
 void TapWriter::not_started(TapPointView point) {
     Busy busy(m_busy);
     if (in_forked_child()) return;
-    try {
-        write(m_tap.point(point));
-    } catch (std::exception const& error) {
-        bail_out(error.what());
-    }
+    write_point(point);
 }
 
 void TapWriter::bail_out(std::string_view reason) noexcept {
@@ -248,7 +251,7 @@ void TapWriter::write_exit_point() {
             point.elapsed_ms = test_milliseconds();
             point.diagnostics = &diagnostics;
             lines = m_tap.point(point);
-            lines += m_tap.bail_out("exit() called during test case " + m_test_description);
+            lines += m_tap.bail_out("exit() called during test case " + std::string(m_test_description));
         } else {
             lines = m_tap.bail_out("exit() called between test cases");
         }

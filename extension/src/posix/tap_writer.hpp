@@ -77,7 +77,8 @@ public:
     void comment(std::string_view text);
 
     // The class and tags are what tells the test case apart from others of its name (empty
-    // where its name is unique): written after its point.
+    // where its name is unique): written after its point. The description is viewed, not
+    // copied: it must last until the test case's point is written (Catch2's names do).
     void test_starting(std::string_view description, std::string_view class_name,
                        std::string_view tags);
     void failure(TapFailure failure);  // a failure of the test case in progress
@@ -108,14 +109,17 @@ private:
 
     void end_completed() noexcept;
     void end_abruptly(Ending ending, std::string_view reason) noexcept;  // exit(), crash, timeout
-    void write(std::string_view lines);
+    void write(std::string_view lines, std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+    // Bail out! for a point beyond the plan.
+    void write_point(TapPointView const& point,
+                     std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
     void bail_out(std::string_view reason) noexcept;
     void write_last_lines() noexcept;
     void write_exit_point();
     void write_crash(Ending ending, std::string_view reason) noexcept;
     void release() noexcept;  // idempotent
     bool crashing_in_forked_child() noexcept;
-    double test_milliseconds() const;
+    double test_milliseconds(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) const;
 
     Options m_options;
     TapEncoder m_tap;
@@ -135,7 +139,7 @@ private:
 
     // The test case in progress.
     bool m_in_test = false;
-    std::string m_test_description;
+    std::string_view m_test_description;  // the caller's, until the point is written
     std::string m_test_class;
     std::string m_test_tags;
     std::chrono::steady_clock::time_point m_test_start;

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <stdexcept>
 
@@ -26,7 +27,7 @@ std::optional<std::uint64_t> thousandths(double value) {
     if (!(value >= 0 && value < 1e12) || std::signbit(value)) return std::nullopt;
     double const product = value * 1000.0;
     double const error = std::fma(value, 1000.0, -product);  // product + error == value * 1000
-    double const whole = std::floor(product);
+    double const whole = static_cast<double>(static_cast<std::uint64_t>(product));  // floor: 0 <= product < 2^53
     double const above_half = (product - whole) - 0.5 + error;  // its sign is exact
     auto rounded = static_cast<std::uint64_t>(whole);
     if (above_half > 0 || (above_half == 0 && rounded % 2 == 1)) ++rounded;
@@ -119,14 +120,21 @@ private:
     std::string_view m_prefix;
 };
 
-// A directive's or Bail out!'s reason: readers skip the blanks before it, so leading spaces
-// are written as \x20 to come back.
-void append_reason(std::string& out, std::string_view reason) {
-    out += ' ';
+// A directive's or Bail out!'s reason, after a space: readers skip the blanks before it, so
+// leading spaces are written as \x20 to come back. At most reason_size_bound bytes.
+constexpr std::size_t reason_size_bound(std::size_t bytes) { return 1 + escaped_size_bound(bytes); }
+char* write_reason(char* at, std::string_view reason) {
+    *at++ = ' ';
     std::size_t spaces = 0;
     while (spaces < reason.size() && reason[spaces] == ' ') ++spaces;
-    for (std::size_t i = 0; i < spaces; ++i) out += "\\x20";
-    append_escaped_text(out, reason.substr(spaces));
+    for (std::size_t i = 0; i < spaces; ++i) at = put(at, "\\x20");
+    return write_escaped_text(at, reason.substr(spaces));
+}
+
+void append_reason(std::string& out, std::string_view reason) {
+    std::size_t const size = out.size();
+    out.resize(size + reason_size_bound(reason.size()));
+    out.resize(static_cast<std::size_t>(write_reason(&out[size], reason) - out.data()));
 }
 
 // One item of a diagnostics block's failures list.
@@ -238,31 +246,52 @@ std::string_view TapEncoder::skip_all(std::string_view reason) {
     return finish();
 }
 
+// "ok N - description # time=12.345ms" or "not ok N - description # SKIP reason", with its
+// newline, written in place: no string to grow piece by piece, for the line every point has.
+std::string_view TapEncoder::point_line(TapPointView const& p, std::optional<double> time) {
+    std::size_t const room = 32 + escaped_size_bound(p.description.size()) +
+                             reason_size_bound(p.reason.size()) + milliseconds_room + 16;
+    if (m_line.size() < room) m_line.resize(room);
+    char* const line = &m_line[0];
+    char* at = put(p.ok ? line : put(line, "not "), "ok ");
+    at = put(at, {m_number, m_number_size});
+    if (!p.description.empty()) at = write_escaped_text(put(at, " - "), p.description);
+    if (p.directive != TapDirective::none) {
+        at = put(at, p.directive == TapDirective::skip ? " # SKIP" : " # TODO");
+        if (!p.reason.empty()) at = write_reason(at, p.reason);
+    } else if (time) {
+        at = put(write_milliseconds(put(put(at, " # "), tap_time_key), *time), "ms");
+    }
+    *at++ = '\n';
+    return {line, static_cast<std::size_t>(at - line)};
+}
+
+// One point more, in m_points and in its decimal digits: incremented in place, not converted.
+void TapEncoder::count_point() {
+    ++m_points;
+    for (std::size_t i = m_number_size; i-- > 0;) {
+        if (m_number[i] != '9') {
+            ++m_number[i];
+            return;
+        }
+        m_number[i] = '0';
+    }
+    std::memmove(m_number + 1, m_number, m_number_size++);  // all nines: one digit more
+    m_number[0] = '1';
+}
+
 std::string_view TapEncoder::point(TapPointView const& p) {
     if (m_planned && m_points >= *m_planned) {
         throw std::logic_error(fmt::format("TapEncoder: test point {} is beyond the plan 1..{}",
                                            m_points + 1, *m_planned));
     }
-    ++m_points;
-    char head[32];  // "not ok N", in one piece
-    char* end = put(p.ok ? head : put(head, "not "), "ok ");
-    m_out.assign(head, std::to_chars(end, head + sizeof head, m_points).ptr);
-    if (!p.description.empty()) {
-        m_out += " - ";
-        append_escaped_text(m_out, p.description);
-    }
+    count_point();
     auto const time = writable_time(p.elapsed_ms);
+    std::string_view const line = point_line(p, time);
     bool const time_in_block = time && p.directive != TapDirective::none;
-    if (p.directive != TapDirective::none) {
-        m_out += p.directive == TapDirective::skip ? " # SKIP" : " # TODO";
-        if (!p.reason.empty()) append_reason(m_out, p.reason);
-    } else if (time) {
-        char tail[milliseconds_room + 16];  // " # time=12.345ms", in one piece
-        char* const digits_end = write_milliseconds(put(put(tail, " # "), tap_time_key), *time);
-        m_out.append(tail, put(digits_end, "ms"));
-    }
-    m_out += '\n';
     bool const has_block = p.diagnostics && !p.diagnostics->empty();
+    if (!has_block && !time_in_block && p.class_name.empty() && p.tags.empty()) return line;
+    m_out.assign(line);
     if (has_block || time_in_block) {
         static TapDiagnostics const none;
         auto const& d = has_block ? *p.diagnostics : none;

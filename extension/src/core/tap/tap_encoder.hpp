@@ -88,10 +88,16 @@ public:
 
 private:
     std::string_view finish();
+    std::string_view point_line(TapPointView const& point, std::optional<double> time);
 
     DiagnosticsStyle m_style;
     std::string m_out;
+    std::string m_line;  // room for a point's line, which point() writes in place
+    void count_point();
+
     std::size_t m_points = 0;
+    char m_number[24] = {'0'};  // m_points in decimal
+    std::size_t m_number_size = 1;
     std::optional<std::size_t> m_planned;
 };
 

@@ -6,10 +6,18 @@
 namespace shardtap {
 namespace {
 
-void append_hex_byte(std::string& out, char prefix, unsigned char byte) {
-    out += '\\';
-    out += prefix;
-    append_hex(out, byte, 2);
+constexpr char hex_digits[] = "0123456789abcdef";
+
+// `digits` lowercase hex digits of `value` at `at`, the highest first; returns the end.
+char* write_hex(char* at, std::uint32_t value, int digits) {
+    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) *at++ = hex_digits[(value >> shift) & 0xf];
+    return at;
+}
+
+char* write_hex_byte(char* at, unsigned char byte) {
+    *at++ = '\\';
+    *at++ = 'x';
+    return write_hex(at, byte, 2);
 }
 
 int hex_value(char c) {
@@ -33,7 +41,6 @@ long read_hex(std::string_view text, std::size_t at, int digits) {
 }
 
 void append_hex(std::string& out, std::uint32_t value, int digits) {
-    static constexpr char hex_digits[] = "0123456789abcdef";
     for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += hex_digits[(value >> shift) & 0xf];
 }
 
@@ -108,68 +115,91 @@ bool all_plain(std::uint64_t word, std::uint64_t special) {
            !any_below(word ^ (ones * '\\'), 1) && !any_below(word ^ special, 1);
 }
 
-// The end of the run of plain bytes from `at`, in whole words of eight; the caller goes on byte
-// by byte from there.
-std::size_t plain_words_end(std::string_view text, std::size_t at, char special) {
+// The end of the run of plain bytes from `at`: whole words of eight; where fewer than eight are
+// left, the text's last eight as one word (they hold those); then byte by byte.
+std::size_t plain_end(std::string_view text, std::size_t at, char special) {
     std::uint64_t const specials = 0x0101010101010101ULL * static_cast<unsigned char>(special);
-    for (std::uint64_t word; at + 8 <= text.size(); at += 8) {
+    std::uint64_t word;
+    for (; at + 8 <= text.size(); at += 8) {
         std::memcpy(&word, text.data() + at, sizeof word);
         if (!all_plain(word, specials)) break;
+    }
+    if (at == text.size()) return at;
+    if (text.size() >= 8 && at + 8 > text.size()) {
+        std::memcpy(&word, text.data() + text.size() - 8, sizeof word);
+        if (all_plain(word, specials)) return text.size();
+    }
+    while (at < text.size()) {
+        auto const c = static_cast<unsigned char>(text[at]);
+        if (c < 0x20 || c >= 0x7f || c == '\\' || c == static_cast<unsigned char>(special)) break;
+        ++at;
     }
     return at;
 }
 
-// Appends `text` with `\`, `special` (the one other character that must be escaped), \n, \r,
-// \t, other controls and bytes that are not UTF-8 escaped; plain ASCII goes through in runs.
-void append_escaped(std::string& out, std::string_view text, char special, WideEscape wide) {
+// Writes `text` at `at` with `\`, `special` (the one other character that must be escaped), \n,
+// \r, \t, other controls and bytes that are not UTF-8 escaped; plain ASCII goes through in runs.
+// At most escaped_size_bound(text.size()) bytes; returns the end.
+char* write_escaped(char* at, std::string_view text, char special, WideEscape wide) {
     std::size_t i = 0;
     while (i < text.size()) {
-        std::size_t run = plain_words_end(text, i, special);
-        while (run < text.size()) {
-            auto const c = static_cast<unsigned char>(text[run]);
-            if (c < 0x20 || c >= 0x7f || c == '\\' || c == static_cast<unsigned char>(special)) break;
-            ++run;
-        }
-        out.append(text.data() + i, run - i);
+        std::size_t const run = plain_end(text, i, special);
+        std::memcpy(at, text.data() + i, run - i);
+        at += run - i;
         i = run;
         if (i == text.size()) break;
         auto const c = static_cast<unsigned char>(text[i]);
         if (c == '\\' || c == static_cast<unsigned char>(special)) {
-            out += '\\';
-            out += static_cast<char>(c);
+            *at++ = '\\';
+            *at++ = static_cast<char>(c);
             ++i;
             continue;
         }
-        switch (c) {
-            case '\n': out += "\\n"; ++i; continue;
-            case '\r': out += "\\r"; ++i; continue;
-            case '\t': out += "\\t"; ++i; continue;
-            default: break;
+        char const named = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : '\0';
+        if (named) {
+            *at++ = '\\';
+            *at++ = named;
+            ++i;
+            continue;
         }
         auto const cp = c < 0x80 ? CodePoint{} : decode_utf8(text, i);
         if (cp.length == 0) {  // an ASCII control, or a byte that is not UTF-8
-            append_hex_byte(out, 'x', c);
+            at = write_hex_byte(at, c);
             ++i;
         } else if (!needs_escape(cp.value)) {
-            out.append(text.data() + i, cp.length);
+            std::memcpy(at, text.data() + i, cp.length);
+            at += cp.length;
             i += cp.length;
         } else if (wide == WideEscape::bytes) {
             for (std::size_t k = 0; k < cp.length; ++k) {
-                append_hex_byte(out, 'x', static_cast<unsigned char>(text[i + k]));
+                at = write_hex_byte(at, static_cast<unsigned char>(text[i + k]));
             }
             i += cp.length;
         } else {
-            out += "\\u";
-            append_hex(out, cp.value, 4);
+            *at++ = '\\';
+            *at++ = 'u';
+            at = write_hex(at, cp.value, 4);
             i += cp.length;
         }
     }
+    return at;
+}
+
+// The same, appended to `out`.
+void append_escaped(std::string& out, std::string_view text, char special, WideEscape wide) {
+    std::size_t const size = out.size();
+    out.resize(size + escaped_size_bound(text.size()));
+    out.resize(static_cast<std::size_t>(write_escaped(&out[size], text, special, wide) - out.data()));
 }
 
 }  // namespace
 
 void append_escaped_text(std::string& out, std::string_view text) {
     append_escaped(out, text, '#', WideEscape::bytes);
+}
+
+char* write_escaped_text(char* into, std::string_view text) {
+    return write_escaped(into, text, '#', WideEscape::bytes);
 }
 
 std::string escape_text(std::string_view text) {

@@ -16,6 +16,10 @@ namespace shardtap {
 // that are not UTF-8 (TAP has no escape for them; other parsers show them literally, and
 // the result is always valid UTF-8).
 void append_escaped_text(std::string& out, std::string_view text);
+// The most bytes escaping writes for a text of `bytes` bytes: \xHH for each.
+constexpr std::size_t escaped_size_bound(std::size_t bytes) { return 4 * bytes; }
+// The same written at `into` (room for escaped_size_bound(text.size()) bytes); returns the end.
+char* write_escaped_text(char* into, std::string_view text);
 std::string escape_text(std::string_view text);
 
 // The inverse of escape_text, exact for every byte string. A backslash before anything else

@@ -16,7 +16,12 @@ public:
     void add(std::string_view bytes) {
         std::size_t i = 0;
         for (; i + 8 <= bytes.size(); i += 8) mix(load(bytes.data() + i, 8));
-        if (i < bytes.size()) mix(load(bytes.data() + i, bytes.size() - i));
+        std::size_t const tail = bytes.size() - i;
+        if (tail == 0) return;
+        // The last eight bytes read as one word, the tail their high end: shifted down, the
+        // word load() makes of the tail alone, without a copy of variable length.
+        if (i > 0) return mix(load(bytes.data() + bytes.size() - 8, 8) >> (8 * (8 - tail)));
+        mix(load(bytes.data(), tail));
     }
     // Length-prefixed, so no choice of names can make two different lists hash alike.
     void add_field(std::string_view bytes) {
