@@ -106,3 +106,24 @@ TEST_CASE("the canonical order: names that are prefixes of one another, zero byt
     std::shuffle(suite.begin(), suite.end(), rng);
     CHECK(keys_of(suite, canonical_order(suite)) == sorted);
 }
+
+TEST_CASE("the canonical order: names shared by several test cases, ending at every depth") {
+    // Each name three times (told apart by class and tags), names ending in every one of the
+    // first four eight-byte words, among enough others to sort by radix.
+    std::vector<std::string> names;
+    for (std::size_t size = 1; size <= 32; ++size) names.push_back(std::string(size, 'n'));
+    for (int i = 0; i < 100; ++i) names.push_back("nnnnnnnnnn" + std::to_string(i * 7919 % 1000));
+    std::vector<TestIdentityView> suite;
+    for (auto const& name : names) {
+        auto const kept = shardtap::testing::keep(name);
+        for (TestIdentityView key : {TestIdentityView{kept, "B", ""}, TestIdentityView{kept, "A", "[2]"},
+                                     TestIdentityView{kept, "A", "[1]"}}) {
+            suite.push_back(key);
+        }
+    }
+    std::sort(suite.begin(), suite.end());
+    auto const sorted = suite;
+    std::mt19937 rng(11);
+    std::shuffle(suite.begin(), suite.end(), rng);
+    CHECK(keys_of(suite, canonical_order(suite)) == sorted);
+}

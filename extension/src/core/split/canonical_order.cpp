@@ -49,6 +49,10 @@ class NameSorter {
 public:
     explicit NameSorter(std::vector<TestIdentityView> const& keys) : m_keys(keys) {}
 
+    // Where sort() left runs of equal names (at most one per run), for the caller to order by
+    // the rest of the key: found while sorting, so no pass reads the names again.
+    std::vector<std::pair<SortEntry*, SortEntry*>> const& equal_names() const { return m_equal_names; }
+
     void sort(SortEntry* first, SortEntry* last, std::size_t depth) {
         if (last - first < 2) return;
         for (SortEntry* it = first; it < last; ++it) it->key = key_at(m_keys[it->position].name, depth);
@@ -69,7 +73,14 @@ private:
     void sort_alike(SortEntry* first, SortEntry* last, std::size_t depth) {
         SortEntry* const longer =
             std::partition(first, last, [depth](SortEntry const& e) { return e.size <= depth + 8; });
-        std::sort(first, longer, [](SortEntry const& a, SortEntry const& b) { return a.size < b.size; });
+        auto const shorter = [](SortEntry const& a, SortEntry const& b) { return a.size < b.size; };
+        std::sort(first, longer, shorter);
+        // Those of one length here have every byte alike: the same name.
+        for (SortEntry* run = first; run < longer;) {
+            SortEntry* const end = std::upper_bound(run, longer, *run, shorter);
+            if (end - run > 1) m_equal_names.emplace_back(run, end);
+            run = end;
+        }
         sort(longer, last, depth + 8);
     }
 
@@ -101,6 +112,7 @@ private:
 
     std::vector<TestIdentityView> const& m_keys;
     std::vector<SortEntry> m_scratch;
+    std::vector<std::pair<SortEntry*, SortEntry*>> m_equal_names;
 };
 
 }  // namespace
@@ -114,16 +126,13 @@ std::vector<std::size_t> canonical_order(std::vector<TestIdentityView> const& ke
         if (keys[i].name.size() > most) throw std::length_error("shardtap: a test case name too long");
         entries.push_back({0, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(keys[i].name.size())});
     }
-    NameSorter(keys).sort(entries.data(), entries.data() + entries.size(), 0);
-
+    NameSorter sorter(keys);
+    sorter.sort(entries.data(), entries.data() + entries.size(), 0);
     // Names shared by several test cases (different fixtures or tags): order by the full key.
-    auto const name_of = [&keys](SortEntry const& e) { return keys[e.position].name; };
-    for (auto run = entries.begin(); run != entries.end();) {
-        auto end = std::find_if(run, entries.end(), [&](SortEntry const& e) { return name_of(e) != name_of(*run); });
-        if (end - run > 1) {
-            std::sort(run, end, [&](SortEntry const& a, SortEntry const& b) { return keys[a.position] < keys[b.position]; });
-        }
-        run = end;
+    for (auto [first, last] : sorter.equal_names()) {
+        std::sort(first, last, [&keys](SortEntry const& a, SortEntry const& b) {
+            return keys[a.position] < keys[b.position];
+        });
     }
 
     std::vector<std::size_t> order;
