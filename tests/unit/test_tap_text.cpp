@@ -33,6 +33,35 @@ TEST_CASE("UTF-8 passes through; bytes that are not UTF-8 are escaped") {
     CHECK(escape_text("\xc0\xaf") == R"(\xc0\xaf)");          // an overlong '/'
 }
 
+// The scan for plain runs reads eight or sixteen bytes at a time: a byte that must be escaped
+// is found at every position of texts of every length around those sizes, in TAP text (where
+// `#` is special) and in YAML (where `"` is).
+TEST_CASE("a byte that must be escaped is escaped wherever it stands") {
+    auto const yaml_quoted = [](std::string const& text) {
+        std::string out;
+        append_yaml_quoted(out, text);
+        return out;
+    };
+    for (char const c : {'\0', '\x1f', '\x7f', '\x80', '\xff', '\\', '#', '"', '\n'}) {
+        std::string const text_alone = escape_text(std::string(1, c));
+        std::string const yaml_alone = yaml_quoted(std::string(1, c));
+        bool const text_escapes = c != '"', yaml_escapes = c != '#';
+        REQUIRE((text_alone.size() > 1) == text_escapes);
+        REQUIRE((yaml_alone.size() > 3) == yaml_escapes);
+        std::string const yaml_inner = yaml_alone.substr(1, yaml_alone.size() - 2);
+        for (std::size_t size = 1; size <= 48; ++size) {
+            for (std::size_t at = 0; at < size; ++at) {
+                std::string text(size, 'a');
+                text[at] = c;
+                CAPTURE(static_cast<int>(c), size, at);
+                std::string const before = text.substr(0, at), after = text.substr(at + 1);
+                CHECK(escape_text(text) == before + text_alone + after);
+                CHECK(yaml_quoted(text) == '"' + before + yaml_inner + after + '"');
+            }
+        }
+    }
+}
+
 TEST_CASE("unescaping gives back exactly the original bytes") {
     auto const text = GENERATE(as<std::string>{}, "", "plain", R"(\)", R"(\\#)", "#", "\n\\n",
                                R"(\x41 is not A)", std::string("\0\xff\x01", 3), "end\\");

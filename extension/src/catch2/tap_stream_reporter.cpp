@@ -16,6 +16,7 @@
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <utility>
 #include <stdexcept>
 
 #include <fcntl.h>
@@ -110,6 +111,21 @@ TapFailure failure_of(Catch::AssertionStats const& stats, std::vector<std::strin
     }
     f.sections = sections;
     return f;
+}
+
+// A failed test case's message, for when no failed assertion says what is wrong (the writer
+// adds the rest). Made once: most points have no diagnostics, and pay nothing for this.
+TapDiagnostics const& failed_without_a_failure(bool expected_to_fail) {
+    auto const message_only = [](std::string message) {
+        TapDiagnostics diagnostics;
+        diagnostics.message = std::move(message);
+        return diagnostics;
+    };
+    static TapDiagnostics const passed_but_should_fail =
+        message_only("the test case is tagged [!shouldfail] but did not fail");
+    static TapDiagnostics const no_failed_assertion =
+        message_only("the test case failed without a failed assertion");
+    return expected_to_fail ? passed_but_should_fail : no_failed_assertion;
 }
 
 // The test cases of the binary whose name another of them shares, sorted by address. Every
@@ -207,13 +223,9 @@ void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
     auto const& info = *stats.testInfo;
     auto const& cases = stats.totals.testCases;
     TapPointView point;  // the writer knows the test case's name and class
-    std::optional<TapDiagnostics> diagnostics;  // only its message: the writer adds the rest
     if (cases.failed > 0) {
         point.ok = false;
-        point.diagnostics = &diagnostics.emplace();
-        diagnostics->message = info.expectedToFail()
-                                   ? "the test case is tagged [!shouldfail] but did not fail"
-                                   : "the test case failed without a failed assertion";
+        point.diagnostics = &failed_without_a_failure(info.expectedToFail());
     } else if (cases.failedButOk > 0) {
         point.ok = false;
         point.directive = TapDirective::todo;

@@ -33,23 +33,22 @@ void flush_if_pending(std::FILE* file) {
     std::fflush(file);
 }
 
-// A stream's buffer, straight to its sync: an ostream's flush() builds a sentry first, which
-// costs more than the rest together when there is nothing to flush. libstdc++'s buffer of a
-// stream synchronized with stdio (the default) holds nothing and its sync is fflush: the
-// stdio flush that follows does its work, without the lock when stdio holds nothing either.
-void flush_buffer(std::streambuf* buffer) {
-    if (!buffer) return;
+// Whether a stream's buffer holds nothing of its own: libstdc++'s buffer of a stream
+// synchronized with stdio (the default) writes straight to stdio, whose flush follows.
+bool stdio_synced(std::streambuf* buffer) {
 #if defined(__GLIBCXX__)
-    if (typeid(*buffer) == typeid(__gnu_cxx::stdio_sync_filebuf<char>)) return;
+    return buffer && typeid(*buffer) == typeid(__gnu_cxx::stdio_sync_filebuf<char>);
+#else
+    (void)buffer;
+    return false;
 #endif
-    buffer->pubsync();
 }
 
-void flush_standard_streams() {
-    flush_buffer(std::cout.rdbuf());
-    flush_buffer(std::clog.rdbuf());  // std::cerr flushes after every write
-    flush_if_pending(stdout);
-    flush_if_pending(stderr);
+// A stream's buffer, straight to its sync: an ostream's flush() builds a sentry first, which
+// costs more than the rest together when there is nothing to flush. `synced`: a buffer known to
+// be stdio's own, which is left alone.
+void flush_buffer(std::streambuf* buffer, std::streambuf const* synced) {
+    if (buffer && buffer != synced && !stdio_synced(buffer)) buffer->pubsync();
 }
 
 // Up to `size` bytes of `fd` from `offset`.
@@ -116,7 +115,7 @@ void OutputCapture::rearm(Redirect& r) {
     std::memcpy(r.page, sentinel, sizeof sentinel);
 }
 
-bool OutputCapture::written(Redirect const& r) {
+inline bool OutputCapture::written(Redirect const& r) {
     if (!r.page) return ::lseek(r.file, 0, SEEK_CUR) > 0;
     std::uint64_t now, armed;  // one comparison, no call
     std::memcpy(&now, r.page, sizeof now);
@@ -124,8 +123,17 @@ bool OutputCapture::written(Redirect const& r) {
     return now != armed;
 }
 
+void OutputCapture::flush_standard_streams() const {
+    flush_buffer(std::cout.rdbuf(), m_stdio_cout);
+    flush_buffer(std::clog.rdbuf(), m_stdio_clog);  // std::cerr flushes after every write
+    flush_if_pending(stdout);
+    flush_if_pending(stderr);
+}
+
 bool OutputCapture::start() {
     if (active()) return true;
+    m_stdio_cout = stdio_synced(std::cout.rdbuf()) ? std::cout.rdbuf() : nullptr;
+    m_stdio_clog = stdio_synced(std::clog.rdbuf()) ? std::clog.rdbuf() : nullptr;
     flush_standard_streams();
     if (!redirect(m_out)) return false;
     if (!redirect(m_err)) {
@@ -136,6 +144,13 @@ bool OutputCapture::start() {
     static char line_buffer[BUFSIZ];
     std::setvbuf(stdout, line_buffer, _IOLBF, sizeof line_buffer);
     return true;
+}
+
+void OutputCapture::drop() {
+    if (!active()) return;
+    flush_standard_streams();
+    if (written(m_out)) rearm(m_out);
+    if (written(m_err)) rearm(m_err);
 }
 
 std::string OutputCapture::take(Redirect& r, std::size_t limit) {

@@ -114,19 +114,25 @@ double TapWriter::test_milliseconds(std::chrono::steady_clock::time_point now) c
     return std::chrono::duration<double, std::milli>(now - m_test_start).count();
 }
 
-void TapWriter::test_ended(TapPointView point, std::string_view captured_out, std::string_view captured_err) {
+void TapWriter::test_ended(TapPointView const& outcome, std::string_view captured_out,
+                           std::string_view captured_err) {
     Busy busy(m_busy);
     if (in_forked_child() || m_state.load() != State::running || !m_in_test) return;
     m_in_test = false;
     m_crash.clear();
+    TapPointView point = outcome;
     point.description = m_test_description;
     point.class_name = m_test_class;
     point.tags = m_test_tags;
     auto const now = std::chrono::steady_clock::now();
     double const milliseconds = test_milliseconds(now);
     point.elapsed_ms = milliseconds;
-    auto output = m_capture.take(output_limit);  // taken every time: the next test starts clean
-    if (!point.ok || m_options.passing_output) {
+    if (point.ok && !m_options.passing_output) {
+        m_capture.drop();  // the next test starts clean
+        return write_point(point, now);
+    }
+    auto output = m_capture.take(output_limit);
+    {
         // The caller's message says what is wrong when no failure does.
         TapDiagnostics diagnostics;
         if (point.diagnostics && m_failures.empty()) diagnostics.message = point.diagnostics->message;
@@ -136,9 +142,8 @@ void TapWriter::test_ended(TapPointView point, std::string_view captured_out, st
         diagnostics.stdout_text = output_tail(captured_out, output_limit) + output.out;
         diagnostics.stderr_text = output_tail(captured_err, output_limit) + output.err;
         point.diagnostics = &diagnostics;
-        return write_point(point, now);
+        write_point(point, now);
     }
-    write_point(point, now);
 }
 
 void TapWriter::write_point(TapPointView const& point, std::chrono::steady_clock::time_point now) {

@@ -86,7 +86,7 @@ public:
     // time and captured output are added here: a failed
     // point (or any, with passing_output) carries the output, which the writer captured or
     // the caller passes (captured_out/err: Catch2's capture).
-    void test_ended(TapPointView point, std::string_view captured_out = {},
+    void test_ended(TapPointView const& outcome, std::string_view captured_out = {},
                     std::string_view captured_err = {});
     // A point for a test case that never started (cut off by --abort).
     void not_started(TapPointView point);

@@ -3,6 +3,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace shardtap {
 namespace {
 
@@ -41,7 +45,9 @@ long read_hex(std::string_view text, std::size_t at, int digits) {
 }
 
 void append_hex(std::string& out, std::uint32_t value, int digits) {
-    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) out += hex_digits[(value >> shift) & 0xf];
+    std::size_t const size = out.size();
+    out.resize(size + static_cast<std::size_t>(digits));
+    write_hex(&out[size], value, digits);
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -102,10 +108,16 @@ enum class WideEscape {
     unicode,  // \uHHHH: a YAML double-quoted scalar
 };
 
-// Whether none of the eight bytes of `word` needs escaping: each is printable ASCII (0x20 to
-// 0x7e), neither `\` nor the byte repeated in `special`. Exact: each test asks whether any byte
-// is below a bound or zero, which these bit tricks answer without error.
-bool all_plain(std::uint64_t word, std::uint64_t special) {
+// Whether a byte goes through unescaped: printable ASCII (0x20 to 0x7e), neither `\` nor
+// `special`.
+inline bool plain(unsigned char c, char special) {
+    return c >= 0x20 && c < 0x7f && c != '\\' && c != static_cast<unsigned char>(special);
+}
+
+// plain() for each of the eight bytes of `word` at once (`special` repeated in every byte).
+// Exact: each test asks whether any byte is below a bound or zero, which these bit tricks
+// answer without error.
+inline bool all_plain(std::uint64_t word, std::uint64_t special) {
     constexpr std::uint64_t ones = 0x0101010101010101ULL;
     constexpr std::uint64_t highs = 0x8080808080808080ULL;
     auto const any_below = [](std::uint64_t x, std::uint64_t bound) {
@@ -115,9 +127,41 @@ bool all_plain(std::uint64_t word, std::uint64_t special) {
            !any_below(word ^ (ones * '\\'), 1) && !any_below(word ^ special, 1);
 }
 
+#if defined(__SSE2__)
+// Bit i set: byte i of the sixteen at `bytes` is not plain(). The compare is signed, so it
+// takes the bytes from 0x80 up for below 0x20 as well.
+inline unsigned not_plain16(char const* bytes, char special) {
+    __m128i const v = _mm_loadu_si128(reinterpret_cast<__m128i const*>(bytes));
+    __m128i const control_or_wide = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+    __m128i const del_or_backslash =
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    __m128i const bad = _mm_or_si128(_mm_or_si128(control_or_wide, del_or_backslash),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8(special)));
+    return static_cast<unsigned>(_mm_movemask_epi8(bad));
+}
+
+// plain_end for sixteen or more bytes from `at`: blocks of sixteen, then the text's last
+// sixteen, which hold the rest.
+std::size_t plain_end16(std::string_view text, std::size_t at, char special) {
+    for (; at + 16 <= text.size(); at += 16) {
+        if (unsigned const bad = not_plain16(text.data() + at, special)) {
+            return at + static_cast<std::size_t>(__builtin_ctz(bad));
+        }
+    }
+    if (at == text.size()) return at;
+    std::size_t const last = text.size() - 16;
+    unsigned const bad = not_plain16(text.data() + last, special) >> (at - last);
+    return bad ? at + static_cast<std::size_t>(__builtin_ctz(bad)) : text.size();
+}
+#endif
+
 // The end of the run of plain bytes from `at`: whole words of eight; where fewer than eight are
-// left, the text's last eight as one word (they hold those); then byte by byte.
+// left, the text's last eight as one word (they hold those); then byte by byte. With SSE2,
+// sixteen at a time the same way.
 std::size_t plain_end(std::string_view text, std::size_t at, char special) {
+#if defined(__SSE2__)
+    if (text.size() - at >= 16) return plain_end16(text, at, special);
+#endif
     std::uint64_t const specials = 0x0101010101010101ULL * static_cast<unsigned char>(special);
     std::uint64_t word;
     for (; at + 8 <= text.size(); at += 8) {
@@ -129,11 +173,7 @@ std::size_t plain_end(std::string_view text, std::size_t at, char special) {
         std::memcpy(&word, text.data() + text.size() - 8, sizeof word);
         if (all_plain(word, specials)) return text.size();
     }
-    while (at < text.size()) {
-        auto const c = static_cast<unsigned char>(text[at]);
-        if (c < 0x20 || c >= 0x7f || c == '\\' || c == static_cast<unsigned char>(special)) break;
-        ++at;
-    }
+    while (at < text.size() && plain(static_cast<unsigned char>(text[at]), special)) ++at;
     return at;
 }
 
