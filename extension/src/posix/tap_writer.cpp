@@ -14,10 +14,12 @@ namespace {
 
 // Marks the writer busy for one call of the test thread; the call does nothing when the stream
 // has ended, which it checks after marking (a timeout takes the ending, then waits for busy).
+// Marking must be seen before that check (sequentially consistent); unmarking only after the
+// call's writes (release), which costs no fence.
 class Busy {
 public:
     explicit Busy(std::atomic<bool>& busy) : m_busy(busy) { m_busy.store(true); }
-    ~Busy() { m_busy.store(false); }
+    ~Busy() { m_busy.store(false, std::memory_order_release); }
 
 private:
     std::atomic<bool>& m_busy;
