@@ -192,7 +192,8 @@ void TapStreamReporter::testCaseStarting(Catch::TestCaseInfo const& info) {
     StreamingReporterBase::testCaseStarting(info);
     m_section_depth = 0;
     m_skip_reason.clear();
-    auto const identity = identity_lines(info);
+    // Most suites share no name: no lookup then.
+    auto const identity = m_sharing_a_name.empty() ? IdentityLines{} : identity_lines(info);
     m_writer.test_starting(info.name, identity.class_name, identity.tags);
 }
 
@@ -254,8 +255,7 @@ void TapStreamReporter::skipTest(Catch::TestCaseInfo const& info) {
 
 TapStreamReporter::IdentityLines TapStreamReporter::identity_lines(
     Catch::TestCaseInfo const& info) const {
-    if (m_sharing_a_name.empty() ||
-        !std::binary_search(m_sharing_a_name.begin(), m_sharing_a_name.end(), &info, std::less<>())) {
+    if (!std::binary_search(m_sharing_a_name.begin(), m_sharing_a_name.end(), &info, std::less<>())) {
         return {};
     }
     return {std::string_view(info.className.data(), info.className.size()), info.tagsAsString()};

@@ -342,7 +342,6 @@ void TapCrashLines::prepare(DiagnosticsStyle style, std::size_t number, std::str
     add_failure_room();
 }
 
-void TapCrashLines::clear() noexcept { m_in_test = false; }
 
 void TapCrashLines::add_failure(TapFailure const& failure) {
     BlockWriter block(m_failures, m_style);

@@ -137,7 +137,7 @@ public:
     void prepare(DiagnosticsStyle style, std::size_t number, std::string_view description,
                  std::string_view class_name, std::string_view tags);
     // No test case in progress: a crash writes only Bail out!.
-    void clear() noexcept;
+    void clear() noexcept { m_in_test = false; }
     // One more failure of the test case in progress. Allocates.
     void add_failure(TapFailure const& failure);
 
