@@ -16,8 +16,8 @@
 #include <functional>
 #include <iostream>
 #include <optional>
-#include <utility>
 #include <stdexcept>
+#include <utility>
 
 #include <fcntl.h>
 

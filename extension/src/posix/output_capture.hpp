@@ -98,8 +98,8 @@ private:
     Redirect m_out{1};
     Redirect m_err{2};
     // std::cout's and std::clog's buffers at start() when they were stdio's own (nothing to
-    // sync): a test rarely swaps them, and a type check after every test case costs more than
-    // a trivial test.
+    // sync): a test rarely swaps them, so the type check is made once, not after every test
+    // case.
     std::streambuf const* m_stdio_cout = nullptr;
     std::streambuf const* m_stdio_clog = nullptr;
 };

@@ -134,18 +134,16 @@ void TapWriter::test_ended(TapPointView const& outcome, std::string_view capture
         return write_point(point, now);
     }
     auto output = m_capture.take(output_limit);
-    {
-        // The caller's message says what is wrong when no failure does.
-        TapDiagnostics diagnostics;
-        if (point.diagnostics && m_failures.empty()) diagnostics.message = point.diagnostics->message;
-        if (!point.ok) diagnostics.duration_ms = milliseconds;
-        diagnostics.failures = std::move(m_failures);
-        // Catch2's capture (stream in a file) or ours (on stdout): only one of each is set.
-        diagnostics.stdout_text = output_tail(captured_out, output_limit) + output.out;
-        diagnostics.stderr_text = output_tail(captured_err, output_limit) + output.err;
-        point.diagnostics = &diagnostics;
-        write_point(point, now);
-    }
+    // The caller's message says what is wrong when no failure does.
+    TapDiagnostics diagnostics;
+    if (point.diagnostics && m_failures.empty()) diagnostics.message = point.diagnostics->message;
+    if (!point.ok) diagnostics.duration_ms = milliseconds;
+    diagnostics.failures = std::move(m_failures);
+    // Catch2's capture (stream in a file) or ours (on stdout): only one of each is set.
+    diagnostics.stdout_text = output_tail(captured_out, output_limit) + output.out;
+    diagnostics.stderr_text = output_tail(captured_err, output_limit) + output.err;
+    point.diagnostics = &diagnostics;
+    write_point(point, now);
 }
 
 void TapWriter::write_point(TapPointView const& point, std::chrono::steady_clock::time_point now) {

@@ -342,7 +342,6 @@ void TapCrashLines::prepare(DiagnosticsStyle style, std::size_t number, std::str
     add_failure_room();
 }
 
-
 void TapCrashLines::add_failure(TapFailure const& failure) {
     BlockWriter block(m_failures, m_style);
     append_failure(block, failure);
