@@ -35,7 +35,9 @@
 //    the shard values and TESTBRIDGE_TEST_ONLY over the spec.                [3.4.0, 3.7.1, 3.15.3]
 // 6. The plan. filterTests (internal/catch_test_case_registry_impl.hpp) picks what TestGroup
 //    picks, --shard-* included, so the reporter can count the test cases in testRunStarting.
-//                                                                            [3.4.0, 3.7.1, 3.15.3]
+//    With no filter and no shard, that is every test case not hidden (filterTests' first
+//    branch), counted without filterTests' two copies of the registry.
+//                                      [3.4.0, 3.15.3; 3.7.1 through the tests of the plan]
 // 7. Signal wording. posix/crash_guard.cpp copies Catch2's descriptions of fatal signals
 //    ("SIGSEGV - Segmentation violation signal", ...) from catch_fatal_condition_handler.cpp so
 //    that a crash outside a test case reads as Catch2's do. It stays in the POSIX layer, which

@@ -26,7 +26,7 @@ namespace shardtap {
 namespace {
 
 // stdio's buffer, only when it holds something: after every test case, and most write nothing.
-void flush_if_pending(std::FILE* file) {
+inline void flush_if_pending(std::FILE* file) {
 #if defined(__GLIBC__) || defined(__sun)
     if (__fpending(file) == 0) return;  // no lock, no call into stdio
 #endif
@@ -47,7 +47,7 @@ bool stdio_synced(std::streambuf* buffer) {
 // A stream's buffer, straight to its sync: an ostream's flush() builds a sentry first, which
 // costs more than the rest together when there is nothing to flush. `synced`: a buffer known to
 // be stdio's own, which is left alone.
-void flush_buffer(std::streambuf* buffer, std::streambuf const* synced) {
+inline void flush_buffer(std::streambuf* buffer, std::streambuf const* synced) {
     if (buffer && buffer != synced && !stdio_synced(buffer)) buffer->pubsync();
 }
 

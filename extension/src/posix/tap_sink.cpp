@@ -49,10 +49,12 @@ TapSink::~TapSink() {
 }
 
 void TapSink::forget_parent() noexcept {
-    // The flusher thread does not exist here, and the lock and the condition variable may be in
-    // the middle of its use: fresh ones over them, without the destructors (joining a thread of
-    // another process, or destroying a condition variable with a waiter, would hang).
-    new (&m_mutex) std::mutex;
+    // The flusher thread does not exist here, and the locks and the condition variable may be
+    // in the middle of its use: fresh ones over them, without the destructors (joining a thread
+    // of another process, or destroying a condition variable with a waiter, would hang).
+    new (&m_emit_mutex) std::mutex;
+    new (&m_waiting_lock) SpinLock;
+    new (&m_wake_mutex) std::mutex;
     new (&m_wake) std::condition_variable;
     new (&m_thread) std::thread;
     m_length = 0;
@@ -61,12 +63,12 @@ void TapSink::forget_parent() noexcept {
 
 void TapSink::use_descriptor(int fd) {
     if (m_inert) return;
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<std::mutex> lock(m_emit_mutex);
     m_fd = fd;
 }
 
 void TapSink::emit(char const* data, std::size_t size) noexcept {
-    if (m_inert) return;
+    if (m_inert || size == 0) return;
     if (m_fd < 0) {
         m_stream->write(data, static_cast<std::streamsize>(size));
         m_stream->flush();
@@ -75,29 +77,46 @@ void TapSink::emit(char const* data, std::size_t size) noexcept {
     write_all(m_fd, {data, size});
 }
 
-void TapSink::emit_buffer() noexcept {
-    if (m_length == 0) return;
-    emit(m_buffer, m_length);
+// The lines waiting become the buffer to write; returns their length.
+std::size_t TapSink::take_waiting(Clock::time_point now) noexcept {
+    std::size_t const length = m_length;
+    m_waiting = 1 - m_waiting;
     m_length = 0;
+    m_last_write = now;
+    return length;
 }
 
 void TapSink::write(std::string_view lines, Clock::time_point now) {
     if (m_inert) return;
-    std::unique_lock<std::mutex> lock(m_mutex);
-    if (m_crashed) return;
-    if (now - m_last_write >= latency || m_length + lines.size() > sizeof m_buffer) {
-        emit_buffer();
-        emit(lines.data(), lines.size());
-        m_last_write = now;
-        return;
+    m_waiting_lock.lock();
+    if (m_crashed || now - m_last_write >= latency || m_length + lines.size() > buffer_size) {
+        m_waiting_lock.unlock();
+        return write_now(now, lines);
     }
     bool const was_empty = m_length == 0;
-    std::memcpy(m_buffer + m_length, lines.data(), lines.size());
+    std::memcpy(m_buffers[m_waiting] + m_length, lines.data(), lines.size());
     m_length += lines.size();
-    if (!was_empty) return;
-    m_first_waiting = now;
+    if (was_empty) m_first_waiting = now;
+    m_waiting_lock.unlock();
+    if (was_empty) wake_flusher(now);
+}
+
+// What waits, then `lines`, in order: no flusher writes in between (m_emit_mutex).
+void TapSink::write_now(Clock::time_point now, std::string_view lines) {
+    std::lock_guard<std::mutex> emitting(m_emit_mutex);
+    if (m_crashed) return;
+    m_waiting_lock.lock();
+    std::size_t const length = take_waiting(now);
+    m_waiting_lock.unlock();
+    emit(m_buffers[1 - m_waiting], length);
+    emit(lines.data(), lines.size());
+}
+
+// Lines wait where none did: the flusher writes them `latency` from now. Notified under its
+// mutex, so a flusher about to sleep cannot miss it.
+void TapSink::wake_flusher(Clock::time_point now) {
     if (m_thread.joinable()) {
-        lock.unlock();
+        std::lock_guard<std::mutex> lock(m_wake_mutex);
         m_wake.notify_one();
         return;
     }
@@ -110,54 +129,59 @@ void TapSink::write(std::string_view lines, Clock::time_point now) {
     try {
         m_thread = std::thread([this] { flusher(); });
     } catch (std::system_error const&) {  // no thread to be had: write at once, as before
-        emit_buffer();
-        m_last_write = now;
+        write_now(now);
     }
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 void TapSink::flusher() {
-    std::unique_lock<std::mutex> lock(m_mutex);
-    while (!m_stopping) {
-        if (m_length == 0) {
-            m_wake.wait(lock, [this] { return m_stopping || m_length > 0; });
-            continue;
-        }
+    std::unique_lock<std::mutex> lock(m_wake_mutex);
+    while (!m_stopping && !m_crashed) {
+        m_waiting_lock.lock();
+        bool const empty = m_length == 0;
         auto const due = m_first_waiting + latency;
-        if (Clock::now() < due) {
-            m_wake.wait_until(lock, due, [this] { return m_stopping; });
-            continue;
+        m_waiting_lock.unlock();
+        if (empty) {
+            m_wake.wait(lock);
+        } else if (Clock::now() < due) {
+            m_wake.wait_until(lock, due);
+        } else {
+            lock.unlock();
+            write_now(Clock::now());
+            lock.lock();
         }
-        if (m_crashed) return;
-        emit_buffer();
-        m_last_write = Clock::now();
     }
 }
 
 void TapSink::stop() {
     if (m_inert) return;
     {
-        std::lock_guard<std::mutex> lock(m_mutex);
+        std::lock_guard<std::mutex> lock(m_wake_mutex);
         m_stopping = true;
-        if (!m_crashed) emit_buffer();
-        m_last_write = Clock::now();
     }
     m_wake.notify_one();
     if (m_thread.joinable()) m_thread.join();
+    write_now(Clock::now());
 }
 
 void TapSink::flush_after_crash() noexcept {
     if (m_inert) return;
-    // The lock may be held by the flusher thread in the middle of a write (wait for it), or by
+    // Each lock may be held by the flusher thread, for a write or a moment (wait for it), or by
     // this very thread, interrupted inside write() (then waiting is in vain).
-    bool locked = false;
     timespec const millisecond{0, 1000000};
-    for (int attempt = 0; attempt < 100 && !(locked = m_mutex.try_lock()); ++attempt) {
+    bool emitting = false;
+    for (int attempt = 0; attempt < 100 && !(emitting = m_emit_mutex.try_lock()); ++attempt) {
         nanosleep(&millisecond, nullptr);
     }
     m_crashed = true;  // the flusher writes no more; the process is about to end
-    emit_buffer();
-    if (locked) m_mutex.unlock();
+    bool waiting = false;
+    for (int attempt = 0; attempt < 10 && !(waiting = m_waiting_lock.try_lock()); ++attempt) {
+        nanosleep(&millisecond, nullptr);
+    }
+    emit(m_buffers[m_waiting], m_length);
+    m_length = 0;
+    if (waiting) m_waiting_lock.unlock();
+    if (emitting) m_emit_mutex.unlock();
 }
 
 void TapSink::write_after_crash(std::string_view text) noexcept { emit(text.data(), text.size()); }

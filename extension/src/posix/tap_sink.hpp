@@ -7,6 +7,10 @@
 // 100,000 system calls (each one also wakes the reader when stdout is a pipe), and a test that
 // starts right after a burst and runs long does not hold the burst's lines back.
 //
+// Two buffers: lines wait in one while the other is written. Adding a line takes only a spin
+// lock, held for a copy and never across a write or a wait; the writes themselves are ordered
+// by a mutex of their own.
+//
 // A crash handler calls flush_after_crash(), then write_after_crash(): no allocation.
 //
 // In a child forked by a test case (fork() without exec) every sink is inert: it writes
@@ -54,24 +58,50 @@ public:
     bool inert() const noexcept { return m_inert; }
 
 private:
-    void emit(char const* data, std::size_t size) noexcept;
-    void emit_buffer() noexcept;  // with m_mutex held
+    // Held for a few instructions at a time: a thread that finds it taken yields, it does not
+    // sleep. try_lock() for signal handlers.
+    class SpinLock {
+    public:
+        void lock() noexcept {
+            while (m_taken.exchange(true, std::memory_order_acquire)) std::this_thread::yield();
+        }
+        bool try_lock() noexcept { return !m_taken.exchange(true, std::memory_order_acquire); }
+        void unlock() noexcept { m_taken.store(false, std::memory_order_release); }
+
+    private:
+        std::atomic<bool> m_taken{false};
+    };
+
+    static constexpr std::size_t buffer_size = 64 * 1024;
+
+    void write_now(Clock::time_point now, std::string_view lines = {});
+    std::size_t take_waiting(Clock::time_point now) noexcept;  // with m_waiting_lock held
+    void wake_flusher(Clock::time_point now);
+    void emit(char const* data, std::size_t size) noexcept;  // with m_emit_mutex held, or crashing
     void flusher();
     static void forget_parents_in_child() noexcept;  // the fork handler, in the child
 
     std::ostream* m_stream;
     int m_fd = -1;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    std::thread m_thread;
-    bool m_stopping = false;
+    std::mutex m_emit_mutex;  // held while writing to m_fd or m_stream
     bool m_inert = false;  // set only in a forked child, before it has other threads
     TapSink* m_next_live = nullptr;  // every live sink, for the fork handler
     std::atomic<bool> m_crashed{false};
+
+    // The lines waiting: m_buffers[m_waiting], m_length bytes of it. The other buffer is the
+    // one being written.
+    SpinLock m_waiting_lock;
     Clock::time_point m_last_write{};
     Clock::time_point m_first_waiting{};
     std::size_t m_length = 0;
-    char m_buffer[64 * 1024];
+    int m_waiting = 0;
+    char m_buffers[2][buffer_size];
+
+    // The flusher's sleep.
+    std::mutex m_wake_mutex;
+    std::condition_variable m_wake;
+    std::thread m_thread;
+    bool m_stopping = false;
 };
 
 }  // namespace shardtap

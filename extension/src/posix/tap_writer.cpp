@@ -79,10 +79,6 @@ void TapWriter::start(TapOutput output, std::optional<std::size_t> plan, std::st
     }
 }
 
-void TapWriter::write(std::string_view lines, std::chrono::steady_clock::time_point now) {
-    if (m_state.load() == State::running) m_sink.write(lines, now);
-}
-
 void TapWriter::comment(std::string_view text) {
     Busy busy(m_busy);
     write(m_tap.comment(text));
@@ -110,10 +106,6 @@ void TapWriter::failure(TapFailure failure) {
     if (m_state.load() != State::running || !m_in_test) return;
     m_crash.add_failure(failure);
     m_failures.push_back(std::move(failure));
-}
-
-double TapWriter::test_milliseconds(std::chrono::steady_clock::time_point now) const {
-    return std::chrono::duration<double, std::milli>(now - m_test_start).count();
 }
 
 void TapWriter::test_ended(TapPointView const& outcome, std::string_view captured_out,

@@ -109,7 +109,9 @@ private:
 
     void end_completed() noexcept;
     void end_abruptly(Ending ending, std::string_view reason) noexcept;  // exit(), crash, timeout
-    void write(std::string_view lines, std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+    void write(std::string_view lines, std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) {
+        if (m_state.load() == State::running) m_sink.write(lines, now);
+    }
     // Bail out! for a point beyond the plan.
     void write_point(TapPointView const& point,
                      std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
@@ -119,7 +121,9 @@ private:
     void write_crash(Ending ending, std::string_view reason) noexcept;
     void release() noexcept;  // idempotent
     bool crashing_in_forked_child() noexcept;
-    double test_milliseconds(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) const;
+    double test_milliseconds(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) const {
+        return std::chrono::duration<double, std::milli>(now - m_test_start).count();
+    }
 
     Options m_options;
     TapEncoder m_tap;

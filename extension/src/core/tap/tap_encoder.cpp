@@ -20,19 +20,36 @@ void append_count(std::string& out, std::size_t value) {
 }
 
 // round(value * 1000), halves to even, of the exact value of `value`, as printf's %.3f rounds;
-// none outside [0, 1e12) (negative zero included), where std::to_chars takes over. value * 1000
-// is rounded once; fma gives that rounding's error, so the comparison with the halfway point
-// is exact.
+// none outside [0, 1e12) (negative zero included), where std::to_chars takes over. In integers,
+// so exact: value is mantissa * 2^-shift, and mantissa * 1000 < 2^63.
 std::optional<std::uint64_t> thousandths(double value) {
-    if (!(value >= 0 && value < 1e12) || std::signbit(value)) return std::nullopt;
-    double const product = value * 1000.0;
-    double const error = std::fma(value, 1000.0, -product);  // product + error == value * 1000
-    double const whole = static_cast<double>(static_cast<std::uint64_t>(product));  // floor: 0 <= product < 2^53
-    double const above_half = (product - whole) - 0.5 + error;  // its sign is exact
-    auto rounded = static_cast<std::uint64_t>(whole);
-    if (above_half > 0 || (above_half == 0 && rounded % 2 == 1)) ++rounded;
+    std::uint64_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    if ((bits >> 63) != 0 || !(value < 1e12)) return std::nullopt;  // negative, NaN, too large
+    auto const biased_exponent = static_cast<int>(bits >> 52);
+    std::uint64_t const fraction = bits & ((std::uint64_t{1} << 52) - 1);
+    std::uint64_t const mantissa = biased_exponent == 0 ? fraction : fraction | std::uint64_t{1} << 52;
+    int const shift = 1075 - (biased_exponent == 0 ? 1 : biased_exponent);  // > 12: value < 2^40
+    std::uint64_t const product = mantissa * 1000;
+    if (shift >= 64) return 0;  // value * 1000 < 2^63 * 2^-64: below one half
+    std::uint64_t rounded = product >> shift;
+    std::uint64_t const rest = product & ((std::uint64_t{1} << shift) - 1);
+    std::uint64_t const half = std::uint64_t{1} << (shift - 1);
+    if (rest > half || (rest == half && rounded % 2 == 1)) ++rounded;
     return rounded;
 }
+
+// "00" to "99", for writing two digits with one copy.
+struct TwoDigits {
+    char pairs[200] = {};
+    constexpr TwoDigits() {
+        for (int i = 0; i < 100; ++i) {
+            pairs[2 * i] = static_cast<char>('0' + i / 10);
+            pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
+        }
+    }
+};
+constexpr TwoDigits two_digits;
 
 // A time in milliseconds with three decimals, as fmt's {:.3f} writes it (tests/unit compares
 // them), into `into` (milliseconds_room bytes); returns the end. No format string to parse,
@@ -40,13 +57,15 @@ std::optional<std::uint64_t> thousandths(double value) {
 constexpr std::size_t milliseconds_room = 320;  // the largest double has 309 digits before the point
 char* write_milliseconds(char* into, double value) {
     if (auto const n = thousandths(value)) {
-        char* end = std::to_chars(into, into + milliseconds_room, *n / 1000).ptr;
-        auto const fraction = static_cast<unsigned>(*n % 1000);
-        *end++ = '.';
-        *end++ = static_cast<char>('0' + fraction / 100);
-        *end++ = static_cast<char>('0' + fraction / 10 % 10);
-        *end++ = static_cast<char>('0' + fraction % 10);
-        return end;
+        std::uint64_t const whole = *n / 1000;
+        char* end = whole < 10 ? (*into = static_cast<char>('0' + whole), into + 1)
+                               : std::to_chars(into, into + milliseconds_room, whole).ptr;
+        auto const fraction = static_cast<unsigned>(*n - 1000 * whole);
+        unsigned const hundreds = fraction / 100;
+        end[0] = '.';
+        end[1] = static_cast<char>('0' + hundreds);
+        std::memcpy(end + 2, two_digits.pairs + 2 * (fraction - 100 * hundreds), 2);
+        return end + 4;
     }
     auto const r = std::to_chars(into, into + milliseconds_room, value, std::chars_format::fixed, 3);
     return r.ec == std::errc{} ? r.ptr : into;
@@ -257,7 +276,8 @@ std::string_view TapEncoder::point_line(TapPointView const& p, std::optional<dou
     if (m_line.size() < room) m_line.resize(room);
     char* const line = &m_line[0];
     char* at = put(p.ok ? line : put(line, "not "), "ok ");
-    at = put(at, {m_number, m_number_size});
+    std::memcpy(at, m_number, sizeof m_number);  // a fixed size: no call; the line has room
+    at += m_number_size;
     if (!p.description.empty()) at = write_escaped_text(put(at, " - "), p.description);
     if (p.directive != TapDirective::none) {
         at = put(at, p.directive == TapDirective::skip ? " # SKIP" : " # TODO");
@@ -327,18 +347,6 @@ std::string_view TapEncoder::comment(std::string_view text) {
 
 void TapCrashLines::reserve(std::size_t output_limit) {
     m_output_room = 2 * escaped_bound(output_limit);
-    add_failure_room();
-}
-
-void TapCrashLines::prepare(DiagnosticsStyle style, std::size_t number, std::string_view description,
-                            std::string_view class_name, std::string_view tags) {
-    m_style = style;
-    m_in_test = true;
-    m_number = number;
-    m_description = description;
-    m_class_name = class_name;
-    m_tags = tags;
-    m_failures.clear();  // reused: no allocation per test case once it is large enough
     add_failure_room();
 }
 

@@ -135,7 +135,16 @@ public:
     // not copied: they must outlive the test case (until clear() or the next prepare()).
     // Allocates only when the room must grow.
     void prepare(DiagnosticsStyle style, std::size_t number, std::string_view description,
-                 std::string_view class_name, std::string_view tags);
+                 std::string_view class_name, std::string_view tags) {
+        m_style = style;
+        m_in_test = true;
+        m_number = number;
+        m_description = description;
+        m_class_name = class_name;
+        m_tags = tags;
+        m_failures.clear();  // reused: no allocation per test case once it is large enough
+        add_failure_room();
+    }
     // No test case in progress: a crash writes only Bail out!.
     void clear() noexcept { m_in_test = false; }
     // One more failure of the test case in progress. Allocates.
