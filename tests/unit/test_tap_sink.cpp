@@ -26,7 +26,10 @@ struct SinkToFile {
         REQUIRE(fd >= 0);
         sink.use_descriptor(fd);
     }
-    ~SinkToFile() { ::close(fd); }
+    ~SinkToFile() {
+        sink.stop();  // what waits, before its descriptor closes
+        ::close(fd);
+    }
     std::string bytes() const { return read_file(path); }
 
     TemporaryDirectory directory;
@@ -45,8 +48,10 @@ struct SinkToLatePipe {
         REQUIRE(::pipe(ends) == 0);
         read_end = ends[0];
         write_end = ends[1];
+#if defined(F_GETPIPE_SZ)
         capacity = ::fcntl(write_end, F_GETPIPE_SZ);
         REQUIRE(capacity > 0);
+#endif
         sink.use_descriptor(write_end);
         reader = std::thread([this] {
             std::this_thread::sleep_for(std::chrono::milliseconds(150));
@@ -66,7 +71,7 @@ struct SinkToLatePipe {
 
     int read_end = -1;
     int write_end = -1;
-    int capacity = 0;
+    int capacity = 64 * 1024;  // Linux's default, where it cannot be asked
     std::string received;
     std::thread reader;
     TapSink sink;

@@ -58,6 +58,7 @@ void TapSink::forget_parent() noexcept {
     new (&m_wake) std::condition_variable;
     new (&m_thread) std::thread;
     m_length = 0;
+    m_writing_length = 0;
     m_inert = true;
 }
 
@@ -77,12 +78,17 @@ void TapSink::emit(char const* data, std::size_t size) noexcept {
     write_all(m_fd, {data, size});
 }
 
-// The lines waiting become the buffer to write; returns their length.
-std::size_t TapSink::take_waiting(Clock::time_point now) noexcept {
+// The lines waiting become the buffer to write; returns their length. In this order, so that a
+// crash interrupting it writes those lines (flush_after_crash): twice, in one instant, but never
+// not at all.
+std::size_t TapSink::take_waiting(Clock::time_point now, bool writes) noexcept {
     std::size_t const length = m_length;
-    m_waiting = 1 - m_waiting;
+    m_writing = m_waiting;
+    m_writing_length = length;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
     m_length = 0;
-    m_last_write = now;
+    m_waiting = 1 - m_waiting;
+    if (writes || length > 0) m_last_write = now;
     return length;
 }
 
@@ -106,9 +112,10 @@ void TapSink::write_now(Clock::time_point now, std::string_view lines) {
     std::lock_guard<std::mutex> emitting(m_emit_mutex);
     if (m_crashed) return;
     m_waiting_lock.lock();
-    std::size_t const length = take_waiting(now);
+    std::size_t const length = take_waiting(now, !lines.empty());
     m_waiting_lock.unlock();
-    emit(m_buffers[1 - m_waiting], length);
+    emit(m_buffers[m_writing], length);
+    m_writing_length = 0;
     emit(lines.data(), lines.size());
 }
 
@@ -174,13 +181,17 @@ void TapSink::flush_after_crash() noexcept {
         nanosleep(&millisecond, nullptr);
     }
     m_crashed = true;  // the flusher writes no more; the process is about to end
+    // A write in progress: its lines again, rather than lost.
+    if (!emitting) emit(m_buffers[m_writing], m_writing_length);
     bool waiting = false;
     for (int attempt = 0; attempt < 10 && !(waiting = m_waiting_lock.try_lock()); ++attempt) {
         nanosleep(&millisecond, nullptr);
     }
-    emit(m_buffers[m_waiting], m_length);
+    char const* const lines = m_buffers[m_waiting];
+    std::size_t const length = m_length;
     m_length = 0;
     if (waiting) m_waiting_lock.unlock();
+    emit(lines, length);
     if (emitting) m_emit_mutex.unlock();
 }
 

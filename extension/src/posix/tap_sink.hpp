@@ -75,7 +75,8 @@ private:
     static constexpr std::size_t buffer_size = 64 * 1024;
 
     void write_now(Clock::time_point now, std::string_view lines = {});
-    std::size_t take_waiting(Clock::time_point now) noexcept;  // with m_waiting_lock held
+    // With m_waiting_lock and m_emit_mutex held; `writes`: a line is written after them.
+    std::size_t take_waiting(Clock::time_point now, bool writes) noexcept;
     void wake_flusher(Clock::time_point now);
     void emit(char const* data, std::size_t size) noexcept;  // with m_emit_mutex held, or crashing
     void flusher();
@@ -89,12 +90,15 @@ private:
     std::atomic<bool> m_crashed{false};
 
     // The lines waiting: m_buffers[m_waiting], m_length bytes of it. The other buffer is the
-    // one being written.
+    // one written last: m_writing, m_writing_length bytes while its write is in progress, which
+    // a crash writes again.
     SpinLock m_waiting_lock;
     Clock::time_point m_last_write{};
     Clock::time_point m_first_waiting{};
     std::size_t m_length = 0;
     int m_waiting = 0;
+    std::atomic<int> m_writing{1};
+    std::atomic<std::size_t> m_writing_length{0};
     char m_buffers[2][buffer_size];
 
     // The flusher's sleep.
