@@ -38,8 +38,6 @@ struct SinkToFile {
     TapSink sink;
 };
 
-}  // namespace
-
 // A pipe whose reader starts late, as a CI runner may: once the pipe is full, the flusher's
 // writes block in the middle, and the lines written meanwhile must wait their turn.
 struct SinkToLatePipe {
@@ -77,6 +75,8 @@ struct SinkToLatePipe {
     TapSink sink;
 };
 
+}  // namespace
+
 TEST_CASE("lines reach the reader whole and in order, written at once or by the flusher") {
     SinkToLatePipe out;
     std::string expected;
@@ -107,8 +107,11 @@ TEST_CASE("lines reach the reader whole and in order, written at once or by the 
 
 TEST_CASE("after a crash's flush, what waited is written and no later line is") {
     SinkToFile out;
-    out.sink.write("ok 1 - written at once\n");
-    out.sink.write("ok 2 - waits\n");  // within the latency of the one before
+    // An hour ahead: the flusher's latency for "ok 2" does not end during the test, so only the
+    // crash's flush can write it.
+    auto const later = TapSink::Clock::now() + std::chrono::hours(1);
+    out.sink.write("ok 1 - written at once\n", later);
+    out.sink.write("ok 2 - waits\n", later);
     out.sink.flush_after_crash();
     out.sink.write("ok 3 - after the crash\n");
     out.sink.write_after_crash("Bail out! SIGSEGV\n");

@@ -192,7 +192,8 @@ void TapStreamReporter::testCaseStarting(Catch::TestCaseInfo const& info) {
     StreamingReporterBase::testCaseStarting(info);
     m_section_depth = 0;
     m_skip_reason.clear();
-    if (m_sharing_a_name.empty()) return m_writer.test_starting(info.name, {}, {});  // most suites
+    // Most suites share no name: no lookup, no identity lines then.
+    if (m_sharing_a_name.empty()) return m_writer.test_starting(info.name, {}, {});
     auto const identity = identity_lines(info);
     m_writer.test_starting(info.name, identity.class_name, identity.tags);
 }

@@ -20,6 +20,17 @@ namespace {
 std::mutex live_mutex;
 TapSink* live_sinks = nullptr;
 
+// Whether `lock` was taken within about `milliseconds`; no allocation, for signal handlers.
+template <typename Lock>
+bool try_lock_within(Lock& lock, int milliseconds) noexcept {
+    timespec const millisecond{0, 1000000};
+    for (int waited = 0; !lock.try_lock(); ++waited) {
+        if (waited == milliseconds) return false;
+        nanosleep(&millisecond, nullptr);
+    }
+    return true;
+}
+
 }  // namespace
 
 void TapSink::forget_parents_in_child() noexcept {
@@ -175,18 +186,11 @@ void TapSink::flush_after_crash() noexcept {
     if (m_inert) return;
     // Each lock may be held by the flusher thread, for a write or a moment (wait for it), or by
     // this very thread, interrupted inside write() (then waiting is in vain).
-    timespec const millisecond{0, 1000000};
-    bool emitting = false;
-    for (int attempt = 0; attempt < 100 && !(emitting = m_emit_mutex.try_lock()); ++attempt) {
-        nanosleep(&millisecond, nullptr);
-    }
+    bool const emitting = try_lock_within(m_emit_mutex, 100);
     m_crashed = true;  // the flusher writes no more; the process is about to end
     // A write in progress: its lines again, rather than lost.
     if (!emitting) emit(m_buffers[m_writing], m_writing_length);
-    bool waiting = false;
-    for (int attempt = 0; attempt < 10 && !(waiting = m_waiting_lock.try_lock()); ++attempt) {
-        nanosleep(&millisecond, nullptr);
-    }
+    bool const waiting = try_lock_within(m_waiting_lock, 10);
     char const* const lines = m_buffers[m_waiting];
     std::size_t const length = m_length;
     m_length = 0;

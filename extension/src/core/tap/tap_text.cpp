@@ -128,10 +128,9 @@ inline bool all_plain(std::uint64_t word, std::uint64_t special) {
 }
 
 #if defined(__SSE2__)
-// Bit i set: byte i of the sixteen at `bytes` is not plain(). The compare is signed, so it
+// Bit i set: byte i of `v` is not plain(). The compare is signed, so it
 // takes the bytes from 0x80 up for below 0x20 as well.
-inline unsigned not_plain16(char const* bytes, char special) {
-    __m128i const v = _mm_loadu_si128(reinterpret_cast<__m128i const*>(bytes));
+inline unsigned not_plain16(__m128i v, char special) {
     __m128i const control_or_wide = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
     __m128i const del_or_backslash =
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
@@ -140,17 +139,19 @@ inline unsigned not_plain16(char const* bytes, char special) {
     return static_cast<unsigned>(_mm_movemask_epi8(bad));
 }
 
+inline __m128i load16(char const* bytes) { return _mm_loadu_si128(reinterpret_cast<__m128i const*>(bytes)); }
+
 // plain_end for sixteen or more bytes from `at`: blocks of sixteen, then the text's last
 // sixteen, which hold the rest.
 std::size_t plain_end16(std::string_view text, std::size_t at, char special) {
     for (; at + 16 <= text.size(); at += 16) {
-        if (unsigned const bad = not_plain16(text.data() + at, special)) {
+        if (unsigned const bad = not_plain16(load16(text.data() + at), special)) {
             return at + static_cast<std::size_t>(__builtin_ctz(bad));
         }
     }
     if (at == text.size()) return at;
     std::size_t const last = text.size() - 16;
-    unsigned const bad = not_plain16(text.data() + last, special) >> (at - last);
+    unsigned const bad = not_plain16(load16(text.data() + last), special) >> (at - last);
     return bad ? at + static_cast<std::size_t>(__builtin_ctz(bad)) : text.size();
 }
 #endif
@@ -186,9 +187,9 @@ inline char* write_if_all_plain(char* at, std::string_view text, char special) {
 #if defined(__SSE2__)
     if (size >= 16) {
         auto const copy_block = [&](std::size_t from) {
-            __m128i const block = _mm_loadu_si128(reinterpret_cast<__m128i const*>(text.data() + from));
+            __m128i const block = load16(text.data() + from);
             _mm_storeu_si128(reinterpret_cast<__m128i*>(at + from), block);
-            return not_plain16(text.data() + from, special) == 0;
+            return not_plain16(block, special) == 0;
         };
         for (std::size_t from = 0; from + 16 < size; from += 16) {
             if (!copy_block(from)) return nullptr;
