@@ -140,6 +140,19 @@ class OrdinaryCasesTest(StreamChecks):
         summary = tap_parser(stream)  # tap-parser reads the time where node-tap writes it
         self.assertEqual(summary.names, [n for n in summary.names if "time=" not in n])
 
+    def test_a_points_time_is_the_test_cases_whatever_ends_it(self):
+        # Each sleeps 60 ms: over two runs of its body (one per section), or before a failed
+        # REQUIRE, an exception or SKIP() ends it, where Catch2 itself measures nothing.
+        stream, _ = tap_stream("[.timed]", "--order", "decl")
+        summary = tap_parser(stream)
+        self.assertEqual(summary.names, ["sleeps in two sections", "sleeps, then fails a REQUIRE",
+                                         "sleeps, then throws", "sleeps, then skips"])
+        self.assertIn("ok 4 - sleeps, then skips # SKIP slept", lines(stream))
+        for name, milliseconds in zip(summary.names, summary.times):
+            with self.subTest(name):
+                self.assertGreaterEqual(milliseconds, 60)
+                self.assertLess(milliseconds, 5000)
+
     def point(self, name, option=""):
         """The test point named `name` and its YAML diagnostics, as tap-parser reads them; the
         points are numbered in declaration order."""

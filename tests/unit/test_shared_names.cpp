@@ -2,6 +2,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include <cstdint>
 #include <map>
 #include <random>
 #include <string>
@@ -11,8 +12,12 @@ using namespace shardtap;
 
 namespace {
 
-std::vector<std::size_t> sharing(std::vector<std::string> const& names) {
-    return positions_sharing_a_name(names.size(), [&names](std::size_t i) { return std::string_view(names[i]); });
+// With `hash` in place of name_hash: the names are then told apart by reading them.
+template <typename Hash = std::uint64_t (*)(std::string_view)>
+std::vector<std::size_t> sharing(std::vector<std::string> const& names, Hash hash = name_hash) {
+    std::vector<std::uint64_t> hashes;
+    for (auto const& name : names) hashes.push_back(hash(name));
+    return positions_sharing_a_name(hashes, [&names](std::size_t i) { return std::string_view(names[i]); });
 }
 
 }  // namespace
@@ -23,6 +28,16 @@ TEST_CASE("the test cases that share a name: every one of them, ascending") {
     CHECK(sharing({"x", "a", "x", "b", "x", "a"}) == std::vector<std::size_t>{0, 1, 2, 4, 5});
     CHECK(sharing({"", "", "name with a tail longer than a word", "name with a tail longer than a word"}) ==
           std::vector<std::size_t>{0, 1, 2, 3});
+}
+
+TEST_CASE("names whose hashes meet are read: only equal names are shared") {
+    std::vector<std::string> const names{"x", "a", "x", "b", "x", "a", "c"};
+    std::vector<std::size_t> const expected{0, 1, 2, 4, 5};
+    // Every hash alike, or alike in the half a slot keeps and apart in the half that picks it.
+    CHECK(sharing(names, [](std::string_view) { return std::uint64_t{42}; }) == expected);
+    CHECK(sharing(names, [](std::string_view name) { return std::uint64_t{7} << 32 | name_hash(name) >> 32; }) ==
+          expected);
+    CHECK(sharing({"a", "b", "c"}, [](std::string_view) { return std::uint64_t{0}; }).empty());
 }
 
 TEST_CASE("the test cases that share a name, against counting them, at suite sizes") {

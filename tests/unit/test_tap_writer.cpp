@@ -12,11 +12,13 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fcntl.h>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,6 +65,23 @@ TEST_CASE("the allocation guard sees an allocation") {
     testing::arm_allocation_guard();
     delete new std::string(100, 'x');
     CHECK(testing::disarm_allocation_guard() > 0);
+}
+
+TEST_CASE("a point's time: the caller's where it measured one, else from test_starting") {
+    WriterToFile out(2);
+    out.writer.test_starting("timed by Catch2", "", "");
+    TapPointView timed{true, "timed by Catch2"};
+    timed.elapsed_ms = 1234.5;
+    out.writer.test_ended(timed);
+    out.writer.test_starting("sleeps", "", "");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    out.writer.test_ended({true, "sleeps"});
+    out.writer.end(TapWriter::Ending::completed);
+    auto const stream = out.stream();
+    REQUIRE(stream.points.size() == 2);
+    CHECK(stream.points[0].elapsed_ms == 1234.5);
+    REQUIRE(stream.points[1].elapsed_ms);
+    CHECK(*stream.points[1].elapsed_ms >= 20);
 }
 
 TEST_CASE("completed: the points, the elapsed time, nothing twice") {
@@ -213,6 +232,7 @@ TEST_CASE("exited: not ok for the test case in progress, or Bail out! between te
 }
 
 TEST_CASE("timed out: announced from another thread, not ok with its time, Bail out! names the test") {
+    expect_timeouts();  // as the timeout listener does before its watchdog starts
     WriterToFile out(2);
     passing_test(out.writer, "passes");
     out.writer.test_starting("hangs", "", "");

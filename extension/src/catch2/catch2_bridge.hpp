@@ -36,7 +36,8 @@
 // 6. The plan. filterTests (internal/catch_test_case_registry_impl.hpp) picks what TestGroup
 //    picks, --shard-* included, so the reporter can count the test cases in testRunStarting.
 //    With no filter and no shard, that is every test case not hidden (filterTests' first
-//    branch), counted without filterTests' two copies of the registry.
+//    branch), counted by the caller (the reporter, in its one pass over the registry) without
+//    filterTests' two copies of the registry.
 //                                      [3.4.0, 3.15.3; 3.7.1 through the tests of the plan]
 // 7. Signal wording. posix/crash_guard.cpp copies Catch2's descriptions of fatal signals
 //    ("SIGSEGV - Segmentation violation signal", ...) from catch_fatal_condition_handler.cpp so
@@ -112,8 +113,9 @@ void consume_bazel_variables();
 void forget_bazel_filter();
 
 // The number of test cases Catch2 will run, as TestGroup will pick them (6); empty when Catch2
-// cannot tell (it would throw).
-std::optional<std::size_t> planned_by_catch2(Catch::IConfig const& config);
+// cannot tell (it would throw). `unhidden`: how many of the registry's test cases are not
+// hidden, the answer without filters and --shard-*.
+std::optional<std::size_t> planned_by_catch2(Catch::IConfig const& config, std::size_t unhidden);
 
 // The file `-r NAME::out=FILE` names for the reporter NAME with these custom options (8); none
 // when it writes to stdout or stderr, or when the config cannot tell (several such reporters

@@ -49,14 +49,14 @@ DiagnosticsStyle diagnostics_option(std::map<std::string, std::string> const& op
 
 // The test cases Catch2 will run. After shardtap's split, the node's share: the selection hid
 // every other test case. Otherwise (no split, or Catch2 split by its --shard-*) counted before
-// Catch2 builds its own list (testRunStarting comes first), as Catch2 will; empty: the plan
-// goes last.
-std::optional<std::size_t> planned_test_cases(Catch::IConfig const* config) {
+// Catch2 builds its own list (testRunStarting comes first), as Catch2 will, from the registry's
+// `unhidden` test cases where that is the answer; empty: the plan goes last.
+std::optional<std::size_t> planned_test_cases(Catch::IConfig const* config, std::size_t unhidden) {
     if (auto const& applied = applied_selection(); applied && !applied->fingerprint.empty()) {
         return applied->selected;
     }
     if (!config) return std::nullopt;
-    return catch2_bridge::planned_by_catch2(*config);
+    return catch2_bridge::planned_by_catch2(*config, unhidden);
 }
 
 // The header from what apply_selection decided. A field added to AppliedSelection takes one
@@ -113,6 +113,9 @@ TapFailure failure_of(Catch::AssertionStats const& stats, std::vector<std::strin
     return f;
 }
 
+// Longer than any test case runs (115 days): a time of Catch2's beyond it is a clock gone back.
+constexpr double longest_plausible_seconds = 1e7;
+
 // A failed test case's message, for when no failed assertion says what is wrong (the writer
 // adds the rest). Made once: most points have no diagnostics, and pay nothing for this.
 TapDiagnostics const& failed_without_a_failure(bool expected_to_fail) {
@@ -128,19 +131,41 @@ TapDiagnostics const& failed_without_a_failure(bool expected_to_fail) {
     return expected_to_fail ? passed_but_should_fail : no_failed_assertion;
 }
 
-// The test cases of the binary whose name another of them shares, sorted by address. Every
-// node has the same registry (hidden test cases included), so every node picks the same ones.
-std::vector<Catch::TestCaseInfo const*> sharing_a_name() {
+// What the reporter needs from the whole registry, hidden test cases included, in one pass at
+// the run's start that reads each test case once: at 100,000 test cases the memory read costs
+// more than the work, so the test cases and names a few places on are fetched ahead.
+struct RegistryScan {
+    std::size_t unhidden = 0;  // test cases not hidden
+    // Those whose name another test case shares (usually none), sorted by address. Every node
+    // has the same registry, so every node picks the same ones.
+    std::vector<Catch::TestCaseInfo const*> sharing_a_name;
+};
+
+RegistryScan scan_registry() {
     auto const& all = Catch::getRegistryHub().getTestCaseRegistry().getAllTests();
-    auto const positions = positions_sharing_a_name(all.size(), [&all](std::size_t position) {
-        auto const& name = all[position].getTestCaseInfo().name;
-        return std::string_view(name);
-    });
-    std::vector<Catch::TestCaseInfo const*> shared;
-    shared.reserve(positions.size());
-    for (auto position : positions) shared.push_back(&all[position].getTestCaseInfo());
-    std::sort(shared.begin(), shared.end(), std::less<>());
-    return shared;
+    constexpr std::size_t ahead = 8;
+    RegistryScan scan;
+    std::vector<std::uint64_t> hashes;
+    hashes.reserve(all.size());
+    for (std::size_t position = 0; position < all.size(); ++position) {
+        if (position + 2 * ahead < all.size()) {
+            auto const& later = all[position + 2 * ahead].getTestCaseInfo();
+            __builtin_prefetch(&later.name);
+            __builtin_prefetch(&later.properties);
+        }
+        if (position + ahead < all.size()) __builtin_prefetch(all[position + ahead].getTestCaseInfo().name.data());
+        auto const& info = all[position].getTestCaseInfo();
+        hashes.push_back(name_hash(info.name));
+        scan.unhidden += !info.isHidden();
+    }
+    auto const name_at = [&all](std::size_t position) {
+        return std::string_view(all[position].getTestCaseInfo().name);
+    };
+    for (auto position : positions_sharing_a_name(hashes, name_at)) {
+        scan.sharing_a_name.push_back(&all[position].getTestCaseInfo());
+    }
+    std::sort(scan.sharing_a_name.begin(), scan.sharing_a_name.end(), std::less<>());
+    return scan;
 }
 
 // Where the stream goes, as a file descriptor, so that a crash can write it with write(2): stdout
@@ -178,19 +203,21 @@ std::string TapStreamReporter::getDescription() {
 
 void TapStreamReporter::testRunStarting(Catch::TestRunInfo const& info) {
     StreamingReporterBase::testRunStarting(info);
-    auto const planned = planned_test_cases(m_config);
+    auto scan = scan_registry();
+    m_sharing_a_name = std::move(scan.sharing_a_name);
+    auto const planned = planned_test_cases(m_config, scan.unhidden);
     std::string skip_reason = "no test cases to run";
     if (auto const& applied = applied_selection(); applied && applied->node.total > 1) {
         skip_reason = fmt::format("node {} of {} has no test cases ({} in the whole suite)",
                                   applied->node.index, applied->node.total, applied->candidates);
     }
-    m_sharing_a_name = sharing_a_name();
     m_writer.start(m_output, planned, skip_reason, header_of(m_config));
 }
 
 void TapStreamReporter::testCaseStarting(Catch::TestCaseInfo const& info) {
     StreamingReporterBase::testCaseStarting(info);
     m_section_depth = 0;
+    m_body_seconds = 0;
     m_skip_reason.clear();
     // Most suites share no name: no lookup, no identity lines then.
     if (m_sharing_a_name.empty()) return m_writer.test_starting(info.name, {}, {});
@@ -207,7 +234,8 @@ void TapStreamReporter::sectionStarting(Catch::SectionInfo const& info) {
     m_sections[inner] = info.name;  // reuses the string's storage
 }
 
-void TapStreamReporter::sectionEnded(Catch::SectionStats const&) {
+void TapStreamReporter::sectionEnded(Catch::SectionStats const& stats) {
+    if (m_section_depth == 1) m_body_seconds += stats.durationInSeconds;
     if (m_section_depth > 0) --m_section_depth;
 }
 
@@ -238,6 +266,13 @@ void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
     } else if (info.okToFail()) {
         point.directive = TapDirective::todo;  // [!mayfail] that passed
         point.reason = "tagged [!mayfail]";
+    }
+    // Every run of the body came to its end: Catch2 timed each (what `-d yes` prints), so the
+    // writer need not read the clock again. Catch2 gives 0 for a run that a failed REQUIRE, an
+    // exception or SKIP() ended; and 3.4 times with the wall clock (high_resolution_clock), so a
+    // step back while the test ran reads as centuries.
+    if (point.ok && cases.skipped == 0 && m_body_seconds < longest_plausible_seconds) {
+        point.elapsed_ms = m_body_seconds * 1000;
     }
     m_writer.test_ended(point, stats.stdOut, stats.stdErr);
     StreamingReporterBase::testCaseEnded(stats);

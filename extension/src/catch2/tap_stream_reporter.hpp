@@ -44,6 +44,7 @@ private:
     TapWriter m_writer;
     TapOutput m_output;
     std::size_t m_section_depth = 0;      // the test case's own section included
+    double m_body_seconds = 0;  // Catch2's times of the test case's runs so far (its own section)
     std::vector<std::string> m_sections;  // the names inside it: the first m_section_depth - 1
                                           // are current
     std::string m_skip_reason;

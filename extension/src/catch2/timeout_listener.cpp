@@ -51,6 +51,7 @@ void TimeoutListener::testRunStarting(Catch::TestRunInfo const&) {
         std::fflush(stderr);
         std::exit(1);
     }
+    expect_timeouts();
     // Every signal blocked in the watchdog: they keep going to the thread running the tests.
     sigset_t all, previous;
     sigfillset(&all);

@@ -125,6 +125,10 @@ void announce_timeout(char const* reason) noexcept {
     for (int i = 0; i < watcher_count; ++i) watchers[i]->on_timeout(reason);
 }
 
+std::atomic<bool> detail::timeouts_expected{false};
+
+void expect_timeouts() noexcept { detail::timeouts_expected.store(true); }
+
 void announce_bail_out(char const* reason) noexcept {
     for (int i = 0; i < watcher_count; ++i) watchers[i]->on_bail_out(reason);
 }

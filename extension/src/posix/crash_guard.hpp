@@ -11,6 +11,8 @@
 // A test case past SHARDTAP_TEST_TIMEOUT: the watchdog calls announce_timeout(), every watcher
 // gets on_timeout(), and the watchdog ends the process.
 
+#include <atomic>
+
 namespace shardtap {
 
 class CrashWatcher {
@@ -38,6 +40,15 @@ void unwatch_crashes(CrashWatcher& watcher);
 
 // Gives every watcher on_timeout(reason).
 void announce_timeout(char const* reason) noexcept;
+
+// Called before the thread that may call announce_timeout() starts. Until then no timeout can
+// come, and a watcher need not make its thread's work visible to another (TapWriter's busy mark
+// costs a fence on every call otherwise).
+void expect_timeouts() noexcept;
+namespace detail {
+extern std::atomic<bool> timeouts_expected;
+}
+inline bool timeouts_expected() noexcept { return detail::timeouts_expected.load(std::memory_order_relaxed); }
 
 // Gives every watcher on_bail_out(reason).
 void announce_bail_out(char const* reason) noexcept;

@@ -130,12 +130,14 @@ void TapSink::write_now(Clock::time_point now, std::string_view lines) {
     emit(lines.data(), lines.size());
 }
 
-// Lines wait where none did: the flusher writes them `latency` from now. Notified under its
-// mutex, so a flusher about to sleep cannot miss it.
+// Lines wait where none did: the flusher writes them `latency` from now. Only a flusher asleep
+// with nothing to write needs waking: one waiting for older lines wakes before these are due
+// (the sink itself wrote those older lines when they filled its buffer, as it does all through
+// a long burst). Told under its mutex, so a flusher about to sleep cannot miss it.
 void TapSink::wake_flusher(Clock::time_point now) {
     if (m_thread.joinable()) {
         std::lock_guard<std::mutex> lock(m_wake_mutex);
-        m_wake.notify_one();
+        if (m_flusher_idle) m_wake.notify_one();
         return;
     }
     // The first burst: start the flusher, with every signal blocked so that signals keep
@@ -160,7 +162,9 @@ void TapSink::flusher() {
         auto const due = m_first_waiting + latency;
         m_waiting_lock.unlock();
         if (empty) {
+            m_flusher_idle = true;
             m_wake.wait(lock);
+            m_flusher_idle = false;
         } else if (Clock::now() < due) {
             m_wake.wait_until(lock, due);
         } else {

@@ -106,6 +106,7 @@ private:
     std::condition_variable m_wake;
     std::thread m_thread;
     bool m_stopping = false;
+    bool m_flusher_idle = false;  // asleep until lines wait (not until some are due)
 };
 
 }  // namespace shardtap

@@ -14,11 +14,14 @@ namespace {
 
 // Marks the writer busy for one call of the test thread; the call does nothing when the stream
 // has ended, which it checks after marking (a timeout takes the ending, then waits for busy).
-// Marking must be seen before that check (sequentially consistent); unmarking only after the
-// call's writes (release), which costs no fence.
+// Marking must be seen before that check (sequentially consistent: a fence), and only where a
+// timeout can come (a watchdog thread runs); unmarking only after the call's writes (release),
+// which costs no fence.
 class Busy {
 public:
-    explicit Busy(std::atomic<bool>& busy) : m_busy(busy) { m_busy.store(true); }
+    explicit Busy(std::atomic<bool>& busy) : m_busy(busy) {
+        if (timeouts_expected()) m_busy.store(true);
+    }
     ~Busy() { m_busy.store(false, std::memory_order_release); }
 
 private:
@@ -118,8 +121,13 @@ void TapWriter::test_ended(TapPointView const& outcome, std::string_view capture
     point.description = m_test_description;
     point.class_name = m_test_class;
     point.tags = m_test_tags;
-    auto const now = std::chrono::steady_clock::now();
-    double const milliseconds = test_milliseconds(now);
+    // The caller's time, when it gave one, saves a reading of the clock: then its end is
+    // reckoned from the start, which is all the sink needs of it.
+    auto const now = outcome.elapsed_ms
+        ? m_test_start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                             std::chrono::duration<double, std::milli>(*outcome.elapsed_ms))
+        : std::chrono::steady_clock::now();
+    double const milliseconds = outcome.elapsed_ms ? *outcome.elapsed_ms : test_milliseconds(now);
     point.elapsed_ms = milliseconds;
     if (point.ok && !m_options.passing_output) {
         m_capture.drop();  // the next test starts clean

@@ -1,8 +1,9 @@
 #pragma once
 // Which test cases of a suite share their name with another: those the TAP stream tells apart
 // by their class and tags (core/tap/tap_encoder.hpp, tap_identity_lines). Pure: no Catch2.
-// A template, so that reading each name costs no call: it runs over the whole registry at
-// every run's start.
+// It runs over the whole registry at every run's start, so the names are hashed by the caller,
+// in the one pass that reads each test case anyway (name_hash), and read here only where two
+// hashes meet.
 
 #include "core/text/hash64.hpp"
 
@@ -15,6 +16,14 @@
 #include <vector>
 
 namespace shardtap {
+
+// The hash positions_sharing_a_name expects of each name.
+inline std::uint64_t name_hash(std::string_view name) {
+    Hash64 hash;
+    hash.add(name);
+    return hash.value();
+}
+
 namespace detail {
 
 // Open addressing with linear probing, at most half full. A slot holds the high half of its
@@ -28,17 +37,17 @@ public:
         m_slots.assign(slots, 0);
     }
 
-    // The position of an earlier name equal to name_at(position), which is then left out of the
-    // table; none: it goes in.
+    // A later insert's slot, fetched ahead: the table is larger than the caches close to the
+    // core, and its slots are read in random order.
+    void prefetch(std::uint64_t hash) const { __builtin_prefetch(&m_slots[hash & (m_slots.size() - 1)]); }
+
+    // The position of an earlier name equal to name_at(position), whose hash is `hash`; that
+    // name is then left out of the table. None: it goes in.
     template <typename NameAt>
-    std::optional<std::size_t> insert(std::size_t position, NameAt const& name_at) {
-        std::string_view const name = name_at(position);
-        Hash64 hash;
-        hash.add(name);
-        std::uint64_t const value = hash.value();
-        std::uint64_t const tag = value >> 32;
+    std::optional<std::size_t> insert(std::size_t position, std::uint64_t hash, NameAt const& name_at) {
+        std::uint64_t const tag = hash >> 32;
         std::size_t const mask = m_slots.size() - 1;
-        for (std::size_t slot = value & mask;; slot = (slot + 1) & mask) {
+        for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
             std::uint64_t const entry = m_slots[slot];
             if (entry == 0) {
                 m_slots[slot] = tag << 32 | (position + 1);
@@ -46,7 +55,7 @@ public:
             }
             if (entry >> 32 != tag) continue;
             std::size_t const earlier = (entry & position_mask) - 1;
-            if (name_at(earlier) == name) return earlier;
+            if (name_at(earlier) == name_at(position)) return earlier;
         }
     }
 
@@ -57,16 +66,19 @@ private:
 
 }  // namespace detail
 
-// The positions, ascending, of the names among name_at(0) .. name_at(count - 1) that another of
-// them shares; usually none. Linear, and light on memory at 100,000 names: no name is copied,
-// each is hashed once into a flat table of 8 bytes a slot, and names are compared only where
-// their hashes meet. name_at(position) gives a std::string_view, the same every time it is asked.
+// The positions, ascending, of the names that another name of the suite shares; usually none.
+// hashes[position] is name_hash(name_at(position)); name_at(position) gives a std::string_view,
+// the same every time it is asked, and is asked only where two hashes meet. Linear, and light on
+// memory at 100,000 names: no name is copied, the table has 8 bytes a slot.
 template <typename NameAt>
-std::vector<std::size_t> positions_sharing_a_name(std::size_t count, NameAt const& name_at) {
-    detail::NameTable table(count);
+std::vector<std::size_t> positions_sharing_a_name(std::vector<std::uint64_t> const& hashes,
+                                                  NameAt const& name_at) {
+    constexpr std::size_t ahead = 8;
+    detail::NameTable table(hashes.size());
     std::vector<std::size_t> shared;
-    for (std::size_t position = 0; position < count; ++position) {
-        if (auto const earlier = table.insert(position, name_at)) {
+    for (std::size_t position = 0; position < hashes.size(); ++position) {
+        if (position + ahead < hashes.size()) table.prefetch(hashes[position + ahead]);
+        if (auto const earlier = table.insert(position, hashes[position], name_at)) {
             shared.push_back(*earlier);
             shared.push_back(position);
         }
