@@ -10,9 +10,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
-#include <stdexcept>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace shardtap {
@@ -26,61 +25,60 @@ inline std::uint64_t name_hash(std::string_view name) {
 
 namespace detail {
 
-// Open addressing with linear probing, at most half full. A slot holds the high half of its
-// name's hash and its position + 1 (0: free), so a probe reads no name unless the hashes meet.
-class NameTable {
+// One bit per slot of a bitmap indexed by a hash's top bits.
+class HashBits {
 public:
-    explicit NameTable(std::size_t count) {
-        if (count >= position_mask) throw std::length_error("shardtap: too many test cases");
-        std::size_t slots = 16;
-        while (slots < 2 * count) slots *= 2;
-        m_slots.assign(slots, 0);
+    explicit HashBits(int bits) : m_shift(64 - bits), m_words(std::size_t{1} << (bits - 6)) {}
+    // Sets the hash's bit; whether it was set already.
+    bool set(std::uint64_t hash) {
+        std::uint64_t& word = m_words[hash >> m_shift >> 6];
+        std::uint64_t const bit = std::uint64_t{1} << (hash >> m_shift & 63);
+        bool const was = (word & bit) != 0;
+        word |= bit;
+        return was;
     }
-
-    // A later insert's slot, fetched ahead: the table is larger than the caches close to the
-    // core, and its slots are read in random order.
-    void prefetch(std::uint64_t hash) const { __builtin_prefetch(&m_slots[hash & (m_slots.size() - 1)]); }
-
-    // The position of an earlier name equal to name_at(position), whose hash is `hash`; that
-    // name is then left out of the table. None: it goes in.
-    template <typename NameAt>
-    std::optional<std::size_t> insert(std::size_t position, std::uint64_t hash, NameAt const& name_at) {
-        std::uint64_t const tag = hash >> 32;
-        std::size_t const mask = m_slots.size() - 1;
-        for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-            std::uint64_t const entry = m_slots[slot];
-            if (entry == 0) {
-                m_slots[slot] = tag << 32 | (position + 1);
-                return std::nullopt;
-            }
-            if (entry >> 32 != tag) continue;
-            std::size_t const earlier = (entry & position_mask) - 1;
-            if (name_at(earlier) == name_at(position)) return earlier;
-        }
+    bool test(std::uint64_t hash) const {
+        return (m_words[hash >> m_shift >> 6] >> (hash >> m_shift & 63) & 1) != 0;
     }
 
 private:
-    static constexpr std::uint64_t position_mask = 0xffffffffULL;
-    std::vector<std::uint64_t> m_slots;
+    int m_shift;
+    std::vector<std::uint64_t> m_words;
 };
 
 }  // namespace detail
 
 // The positions, ascending, of the names that another name of the suite shares; usually none.
 // hashes[position] is name_hash(name_at(position)); name_at(position) gives a std::string_view,
-// the same every time it is asked, and is asked only where two hashes meet. Linear, and light on
-// memory at 100,000 names: no name is copied, the table has 8 bytes a slot.
+// the same every time it is asked, and is asked only where two hashes are equal.
+//
+// Light on memory at 100,000 names, and read in cache: a bitmap of 16 bits a name (256 KiB)
+// marks the hashes seen, a second the bits seen twice; only the few names behind those (a hash
+// meeting another's in its top bits: about one in 16) are sorted by hash, so that equal hashes
+// come side by side, and no name is copied.
 template <typename NameAt>
 std::vector<std::size_t> positions_sharing_a_name(std::vector<std::uint64_t> const& hashes,
                                                   NameAt const& name_at) {
-    constexpr std::size_t ahead = 8;
-    detail::NameTable table(hashes.size());
-    std::vector<std::size_t> shared;
+    int bits = 6;
+    while ((std::size_t{1} << bits) < 16 * hashes.size() && bits < 40) ++bits;
+    detail::HashBits seen(bits), twice(bits);
+    for (auto hash : hashes) {
+        if (seen.set(hash)) twice.set(hash);
+    }
+    std::vector<std::pair<std::uint64_t, std::size_t>> met;  // (hash, position)
     for (std::size_t position = 0; position < hashes.size(); ++position) {
-        if (position + ahead < hashes.size()) table.prefetch(hashes[position + ahead]);
-        if (auto const earlier = table.insert(position, hashes[position], name_at)) {
-            shared.push_back(*earlier);
-            shared.push_back(position);
+        if (twice.test(hashes[position])) met.emplace_back(hashes[position], position);
+    }
+    std::sort(met.begin(), met.end());
+    std::vector<std::size_t> shared;
+    for (std::size_t first = 0, end = 0; first < met.size(); first = end) {
+        while (end < met.size() && met[end].first == met[first].first) ++end;
+        for (std::size_t j = first + 1; j < end; ++j) {  // names of one hash: nearly always one
+            for (std::size_t k = first; k < j; ++k) {
+                if (name_at(met[k].second) != name_at(met[j].second)) continue;
+                shared.push_back(met[k].second);
+                shared.push_back(met[j].second);
+            }
         }
     }
     std::sort(shared.begin(), shared.end());
