@@ -30,6 +30,17 @@ TEST_CASE("the test cases that share a name: every one of them, ascending") {
           std::vector<std::size_t>{0, 1, 2, 3});
 }
 
+TEST_CASE("one name shared by thousands of test cases, among unique ones") {
+    std::vector<std::string> names;
+    std::vector<std::size_t> expected;
+    for (std::size_t i = 0; i < 30000; ++i) {
+        bool const same = i % 3 == 0;
+        names.push_back(same ? std::string("the same name") : "unique " + std::to_string(i));
+        if (same) expected.push_back(i);
+    }
+    CHECK(sharing(names) == expected);
+}
+
 TEST_CASE("names whose hashes meet are read: only equal names are shared") {
     std::vector<std::string> const names{"x", "a", "x", "b", "x", "a", "c"};
     std::vector<std::size_t> const expected{0, 1, 2, 4, 5};

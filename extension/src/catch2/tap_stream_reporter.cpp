@@ -145,17 +145,18 @@ RegistryScan scan_registry() {
     auto const& all = Catch::getRegistryHub().getTestCaseRegistry().getAllTests();
     constexpr std::size_t ahead = 8;
     RegistryScan scan;
-    std::vector<std::uint64_t> hashes;
-    hashes.reserve(all.size());
+    std::vector<std::uint64_t> hashes(all.size());
     for (std::size_t position = 0; position < all.size(); ++position) {
         if (position + 2 * ahead < all.size()) {
             auto const& later = all[position + 2 * ahead].getTestCaseInfo();
             __builtin_prefetch(&later.name);
             __builtin_prefetch(&later.properties);
         }
-        if (position + ahead < all.size()) __builtin_prefetch(all[position + ahead].getTestCaseInfo().name.data());
+        if (position + ahead < all.size()) {
+            __builtin_prefetch(all[position + ahead].getTestCaseInfo().name.data());
+        }
         auto const& info = all[position].getTestCaseInfo();
-        hashes.push_back(name_hash(info.name));
+        hashes[position] = name_hash(info.name);
         scan.unhidden += !info.isHidden();
     }
     auto const name_at = [&all](std::size_t position) {

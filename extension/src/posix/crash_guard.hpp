@@ -48,7 +48,9 @@ void expect_timeouts() noexcept;
 namespace detail {
 extern std::atomic<bool> timeouts_expected;
 }
-inline bool timeouts_expected() noexcept { return detail::timeouts_expected.load(std::memory_order_relaxed); }
+inline bool timeouts_expected() noexcept {
+    return detail::timeouts_expected.load(std::memory_order_relaxed);
+}
 
 // Gives every watcher on_bail_out(reason).
 void announce_bail_out(char const* reason) noexcept;

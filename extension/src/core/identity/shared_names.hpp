@@ -25,24 +25,25 @@ inline std::uint64_t name_hash(std::string_view name) {
 
 namespace detail {
 
-// One bit per slot of a bitmap indexed by a hash's top bits.
+// A bitmap of 2^bits bits, indexed by a hash's low bits: Hash64's best mixed (its top bits, for
+// suites of names alike but for a number at the end, meet three times as often).
 class HashBits {
 public:
-    explicit HashBits(int bits) : m_shift(64 - bits), m_words(std::size_t{1} << (bits - 6)) {}
+    explicit HashBits(int bits) : m_mask((std::uint64_t{1} << bits) - 1), m_words((m_mask >> 6) + 1) {}
     // Sets the hash's bit; whether it was set already.
     bool set(std::uint64_t hash) {
-        std::uint64_t& word = m_words[hash >> m_shift >> 6];
-        std::uint64_t const bit = std::uint64_t{1} << (hash >> m_shift & 63);
+        std::uint64_t& word = m_words[(hash & m_mask) >> 6];
+        std::uint64_t const bit = std::uint64_t{1} << (hash & 63);
         bool const was = (word & bit) != 0;
         word |= bit;
         return was;
     }
     bool test(std::uint64_t hash) const {
-        return (m_words[hash >> m_shift >> 6] >> (hash >> m_shift & 63) & 1) != 0;
+        return (m_words[(hash & m_mask) >> 6] >> (hash & 63) & 1) != 0;
     }
 
 private:
-    int m_shift;
+    std::uint64_t m_mask;
     std::vector<std::uint64_t> m_words;
 };
 
@@ -53,9 +54,8 @@ private:
 // the same every time it is asked, and is asked only where two hashes are equal.
 //
 // Light on memory at 100,000 names, and read in cache: a bitmap of 16 bits a name (256 KiB)
-// marks the hashes seen, a second the bits seen twice; only the few names behind those (a hash
-// meeting another's in its top bits: about one in 16) are sorted by hash, so that equal hashes
-// come side by side, and no name is copied.
+// marks the hashes seen, a second the bits seen twice; only the few names behind those (one in
+// 20) are sorted by hash, so that equal hashes come side by side, and no name is copied.
 template <typename NameAt>
 std::vector<std::size_t> positions_sharing_a_name(std::vector<std::uint64_t> const& hashes,
                                                   NameAt const& name_at) {
@@ -71,14 +71,21 @@ std::vector<std::size_t> positions_sharing_a_name(std::vector<std::uint64_t> con
     }
     std::sort(met.begin(), met.end());
     std::vector<std::size_t> shared;
+    std::vector<std::size_t> names;  // the first position of each name of one hash
     for (std::size_t first = 0, end = 0; first < met.size(); first = end) {
-        while (end < met.size() && met[end].first == met[first].first) ++end;
-        for (std::size_t j = first + 1; j < end; ++j) {  // names of one hash: nearly always one
-            for (std::size_t k = first; k < j; ++k) {
-                if (name_at(met[k].second) != name_at(met[j].second)) continue;
-                shared.push_back(met[k].second);
-                shared.push_back(met[j].second);
+        names.clear();
+        for (end = first; end < met.size() && met[end].first == met[first].first; ++end) {
+            std::size_t const position = met[end].second;
+            // One name behind a hash, nearly always: linear however many test cases share it.
+            auto const same = std::find_if(names.begin(), names.end(), [&](std::size_t earlier) {
+                return name_at(earlier) == name_at(position);
+            });
+            if (same == names.end()) {
+                names.push_back(position);
+                continue;
             }
+            shared.push_back(*same);
+            shared.push_back(position);
         }
     }
     std::sort(shared.begin(), shared.end());
