@@ -105,6 +105,26 @@ TEST_CASE("lines reach the reader whole and in order, written at once or by the 
     CHECK(received == expected);
 }
 
+TEST_CASE("a line that waits is written by the flusher while the test thread is busy, burst after burst") {
+    SinkToFile out;
+    std::string expected;
+    for (int burst = 0; burst < 3; ++burst) {
+        auto const tag = std::to_string(burst);
+        out.sink.write("ok " + tag + " - written at once\n");
+        out.sink.write("ok " + tag + " - waits for the flusher\n");  // within the latency of the first
+        expected += "ok " + tag + " - written at once\nok " + tag + " - waits for the flusher\n";
+        // The test thread writes nothing more: it runs a long test case. The flusher, started by
+        // the first burst and asleep since, must write the line anyway (stop() is not called).
+        auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (out.bytes() != expected && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        CAPTURE(burst);
+        REQUIRE(out.bytes() == expected);
+        std::this_thread::sleep_for(TapSink::latency + std::chrono::milliseconds(5));
+    }
+}
+
 TEST_CASE("after a crash's flush, what waited is written and no later line is") {
     SinkToFile out;
     // An hour ahead: the flusher's latency for "ok 2" does not end during the test, so only the
