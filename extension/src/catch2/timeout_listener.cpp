@@ -5,6 +5,7 @@
 #include "posix/crash_guard.hpp"
 #include "posix/environment.hpp"
 #include "posix/files.hpp"
+#include "posix/signal_free_thread.hpp"
 
 #include <catch2/catch_test_case_info.hpp>
 #include <fmt/format.h>
@@ -13,7 +14,6 @@
 #include <cstdlib>
 #include <new>
 
-#include <signal.h>
 #include <unistd.h>
 
 namespace shardtap {
@@ -52,12 +52,7 @@ void TimeoutListener::testRunStarting(Catch::TestRunInfo const&) {
         std::exit(1);
     }
     expect_timeouts();
-    // Every signal blocked in the watchdog: they keep going to the thread running the tests.
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    m_watchdog = std::thread([this] { watch(); });
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    m_watchdog = start_signal_free_thread([this] { watch(); });
 }
 
 void TimeoutListener::testCaseStarting(Catch::TestCaseInfo const& info) {

@@ -1,9 +1,9 @@
 #include "posix/tap_sink.hpp"
 
 #include "posix/files.hpp"
+#include "posix/signal_free_thread.hpp"
 
 #include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -140,18 +140,13 @@ void TapSink::wake_flusher(Clock::time_point now) {
         if (m_flusher_idle) m_wake.notify_one();
         return;
     }
-    // The first burst: start the flusher, with every signal blocked so that signals keep
-    // going to the thread running the tests (Catch2's handlers and crash_guard's expect that).
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    // The first burst: start the flusher.
     m_stopping = false;
     try {
-        m_thread = std::thread([this] { flusher(); });
+        m_thread = start_signal_free_thread([this] { flusher(); });
     } catch (std::system_error const&) {  // no thread to be had: write at once, as before
         write_now(now);
     }
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 void TapSink::flusher() {
