@@ -185,6 +185,13 @@ def session_processes(session):
     return found
 
 
+def no_process_left(session):
+    """Every process of `session` has ended, allowing the kernel a moment to finish one that a
+    SIGKILL to the node's group reached just before shardtap exited (a wrapper's child, such as
+    `sleep 60` under sh). One still alive after 5 s was left running."""
+    wait_until(lambda: session_processes(session) == [], 5, "every process of the run ended")
+
+
 def wait_until(condition, seconds, what):
     deadline = time.monotonic() + seconds
     while not condition():
@@ -226,7 +233,7 @@ class StopTest(Work):
         os.kill(process.pid, signal_number)
         stdout, stderr = process.communicate(timeout=60)
         self.assertEqual(process.returncode, 128 + signal_number, stderr)
-        self.assertEqual(session_processes(process.pid), [], "processes of the run are left")
+        no_process_left(process.pid)
         self.assertIn(f"shardtap: {name}: passed on to 3 nodes still running", stderr)
         self.assertIn("shardtap: 3 nodes, ", stdout)  # the merge's summary
         for i in range(3):
@@ -258,7 +265,7 @@ class StopTest(Work):
         os.kill(process.pid, signal.SIGTERM)
         stdout, stderr = process.communicate(timeout=30)
         self.assertEqual(process.returncode, 143, stderr)
-        self.assertEqual(session_processes(process.pid), [])
+        no_process_left(process.pid)
         self.assertIn("shardtap: SIGTERM again: killed 3 nodes", stderr)
 
     def test_a_failed_write_stops_every_node(self):
@@ -272,7 +279,7 @@ class StopTest(Work):
             start_new_session=True)
         os.close(writer)
         self.assertEqual(process.wait(timeout=30), 70)
-        self.assertEqual(session_processes(process.pid), [])
+        no_process_left(process.pid)
         self.assertTrue(os.path.exists(self.path("out", "node-0.tap")), "the nodes had started")
 
 

@@ -69,8 +69,8 @@ TEST_CASE("the allocation guard sees an allocation") {
 
 TEST_CASE("a point's time: the caller's where it measured one, else from test_starting") {
     WriterToFile out(2);
-    out.writer.test_starting("timed by Catch2", "", "");
-    TapPointView timed{true, "timed by Catch2"};
+    out.writer.test_starting("timed by the caller", "", "");
+    TapPointView timed{true, "timed by the caller"};
     timed.elapsed_ms = 1234.5;
     out.writer.test_ended(timed);
     out.writer.test_starting("sleeps", "", "");

@@ -82,11 +82,10 @@ public:
     void test_starting(std::string_view description, std::string_view class_name,
                        std::string_view tags);
     void failure(TapFailure failure);  // a failure of the test case in progress
-    // The test case in progress's point, with the description, class and tags it started with. Its
-    // time is outcome.elapsed_ms where the caller measured it, else the writer's, from
-    // test_starting. Its captured output is added here: a failed
-    // point (or any, with passing_output) carries the output, which the writer captured or
-    // the caller passes (captured_out/err: Catch2's capture).
+    // The test case in progress's point, with the description, class and tags it started with.
+    // Its time is outcome.elapsed_ms where the caller measured it, else the writer's, from
+    // test_starting. A failed point (or any, with passing_output) carries the test's output,
+    // which the writer captured or the caller passes (captured_out/err: Catch2's capture).
     void test_ended(TapPointView const& outcome, std::string_view captured_out = {},
                     std::string_view captured_err = {});
     // A point for a test case that never started (cut off by --abort).
