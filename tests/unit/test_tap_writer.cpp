@@ -48,7 +48,7 @@ struct WriterToFile {
 
 void passing_test(TapWriter& writer, std::string_view name) {
     writer.test_starting(name, "", "");
-    writer.test_ended({true, name});
+    writer.test_ended({true});
 }
 
 // The crash entry point, with every allocation counted.
@@ -70,12 +70,12 @@ TEST_CASE("the allocation guard sees an allocation") {
 TEST_CASE("a point's time: the caller's where it measured one, else from test_starting") {
     WriterToFile out(2);
     out.writer.test_starting("timed by the caller", "", "");
-    TapPointView timed{true, "timed by the caller"};
+    TapOutcome timed;
     timed.elapsed_ms = 1234.5;
     out.writer.test_ended(timed);
     out.writer.test_starting("sleeps", "", "");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    out.writer.test_ended({true, "sleeps"});
+    out.writer.test_ended({true});
     out.writer.end(TapWriter::Ending::completed);
     auto const stream = out.stream();
     REQUIRE(stream.points.size() == 2);
@@ -89,7 +89,7 @@ TEST_CASE("completed: the points, the elapsed time, nothing twice") {
     passing_test(out.writer, "adds");
     out.writer.test_starting("divides", "Fixture", "");
     out.writer.failure(testing::failed_check());
-    out.writer.test_ended({false, "divides"});
+    out.writer.test_ended({false});
     out.writer.end(TapWriter::Ending::completed);
     auto const bytes = out.bytes();
     out.writer.end(TapWriter::Ending::completed);
@@ -151,7 +151,7 @@ TEST_CASE("crashed in a test case: not ok with its failures, identity lines, Bai
             allocations_ending(out.writer, TapWriter::Ending::crashed, "SIGTERM - Termination request signal");
         if (testing::allocation_guard_works()) CHECK(allocated == 0);
         auto const bytes = out.bytes();
-        out.writer.test_ended({true, "crashes # here"});  // Catch2's events after the crash
+        out.writer.test_ended({true});  // Catch2's events after the crash
         out.writer.end(TapWriter::Ending::completed);
         CHECK(out.bytes() == bytes);
 
@@ -197,7 +197,7 @@ TEST_CASE("a crash after the stream bailed out adds nothing") {
     WriterToFile out(1);
     passing_test(out.writer, "planned");
     out.writer.test_starting("beyond", "", "");
-    out.writer.test_ended({true, "beyond"});
+    out.writer.test_ended({true});
     auto const bytes = out.bytes();
     out.writer.end(TapWriter::Ending::crashed, "SIGTERM - Termination request signal");
     CHECK(out.bytes() == bytes);
@@ -245,7 +245,7 @@ TEST_CASE("timed out: announced from another thread, not ok with its time, Bail 
     CHECK(stream.points[1].failed());
     CHECK(stream.points[1].diagnostics->duration_ms.has_value());
     CHECK(stream.bail_out->reason == "test case hangs timed out after 1 s");
-    out.writer.test_ended({true, "hangs"});  // the test thread, later: nothing more
+    out.writer.test_ended({true});  // the test thread, later: nothing more
     CHECK(out.stream().points.size() == 2);
 }
 

@@ -117,18 +117,10 @@ TapFailure failure_of(Catch::AssertionStats const& stats, std::vector<std::strin
 constexpr double longest_plausible_seconds = 1e7;
 
 // A failed test case's message, for when no failed assertion says what is wrong (the writer
-// adds the rest). Made once: most points have no diagnostics, and pay nothing for this.
-TapDiagnostics const& failed_without_a_failure(bool expected_to_fail) {
-    auto const message_only = [](std::string message) {
-        TapDiagnostics diagnostics;
-        diagnostics.message = std::move(message);
-        return diagnostics;
-    };
-    static TapDiagnostics const passed_but_should_fail =
-        message_only("the test case is tagged [!shouldfail] but did not fail");
-    static TapDiagnostics const no_failed_assertion =
-        message_only("the test case failed without a failed assertion");
-    return expected_to_fail ? passed_but_should_fail : no_failed_assertion;
+// adds the rest).
+std::string_view failed_without_a_failure(bool expected_to_fail) {
+    return expected_to_fail ? "the test case is tagged [!shouldfail] but did not fail"
+                            : "the test case failed without a failed assertion";
 }
 
 // What the reporter needs from the whole registry, hidden test cases included, in one pass at
@@ -253,29 +245,29 @@ void TapStreamReporter::assertionEnded(Catch::AssertionStats const& stats) {
 void TapStreamReporter::testCaseEnded(Catch::TestCaseStats const& stats) {
     auto const& info = *stats.testInfo;
     auto const& cases = stats.totals.testCases;
-    TapPointView point;  // the writer knows the test case's name and class
+    TapOutcome outcome;  // the writer knows the test case's name, class and tags
     if (cases.failed > 0) {
-        point.ok = false;
-        point.diagnostics = &failed_without_a_failure(info.expectedToFail());
+        outcome.ok = false;
+        outcome.message = failed_without_a_failure(info.expectedToFail());
     } else if (cases.failedButOk > 0) {
-        point.ok = false;
-        point.directive = TapDirective::todo;
-        point.reason = info.expectedToFail() ? "tagged [!shouldfail]" : "tagged [!mayfail]";
+        outcome.ok = false;
+        outcome.directive = TapDirective::todo;
+        outcome.reason = info.expectedToFail() ? "tagged [!shouldfail]" : "tagged [!mayfail]";
     } else if (cases.skipped > 0) {
-        point.directive = TapDirective::skip;
-        point.reason = m_skip_reason;
+        outcome.directive = TapDirective::skip;
+        outcome.reason = m_skip_reason;
     } else if (info.okToFail()) {
-        point.directive = TapDirective::todo;  // [!mayfail] that passed
-        point.reason = "tagged [!mayfail]";
+        outcome.directive = TapDirective::todo;  // [!mayfail] that passed
+        outcome.reason = "tagged [!mayfail]";
     }
     // Every run of the body came to its end: Catch2 timed each (what `-d yes` prints), so the
     // writer need not read the clock again. Catch2 gives 0 for a run that a failed REQUIRE, an
     // exception or SKIP() ended; and 3.4 times with the wall clock (high_resolution_clock), so a
     // step back while the test ran reads as centuries.
-    if (point.ok && cases.skipped == 0 && m_body_seconds < longest_plausible_seconds) {
-        point.elapsed_ms = m_body_seconds * 1000;
+    if (outcome.ok && cases.skipped == 0 && m_body_seconds < longest_plausible_seconds) {
+        outcome.elapsed_ms = m_body_seconds * 1000;
     }
-    m_writer.test_ended(point, stats.stdOut, stats.stdErr);
+    m_writer.test_ended(outcome, stats.stdOut, stats.stdErr);
     StreamingReporterBase::testCaseEnded(stats);
 }
 

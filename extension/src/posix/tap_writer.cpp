@@ -111,16 +111,12 @@ void TapWriter::failure(TapFailure failure) {
     m_failures.push_back(std::move(failure));
 }
 
-void TapWriter::test_ended(TapPointView const& outcome, std::string_view captured_out,
+void TapWriter::test_ended(TapOutcome const& outcome, std::string_view captured_out,
                            std::string_view captured_err) {
     Busy busy(m_busy);
     if (in_forked_child() || m_state.load() != State::running || !m_in_test) return;
     m_in_test = false;
     m_crash.clear();
-    TapPointView point = outcome;
-    point.description = m_test_description;
-    point.class_name = m_test_class;
-    point.tags = m_test_tags;
     // The caller's time, when it gave one, saves a reading of the clock: then its end is
     // reckoned from the start, which is all the sink needs of it.
     auto const now = outcome.elapsed_ms
@@ -128,15 +124,16 @@ void TapWriter::test_ended(TapPointView const& outcome, std::string_view capture
                              std::chrono::duration<double, std::milli>(*outcome.elapsed_ms))
         : std::chrono::steady_clock::now();
     double const milliseconds = outcome.elapsed_ms ? *outcome.elapsed_ms : test_milliseconds(now);
-    point.elapsed_ms = milliseconds;
+    // Built whole, every field given: nothing to clear first (a 100-byte memset per test case).
+    TapPointView point{outcome.ok, m_test_description, outcome.directive, outcome.reason,
+                       nullptr,    m_test_class,       m_test_tags,       milliseconds};
     if (point.ok && !m_options.passing_output) {
         m_capture.drop();  // the next test starts clean
         return write_point(point, now);
     }
     auto output = m_capture.take(output_limit);
-    // The caller's message says what is wrong when no failure does.
     TapDiagnostics diagnostics;
-    if (point.diagnostics && m_failures.empty()) diagnostics.message = point.diagnostics->message;
+    if (m_failures.empty()) diagnostics.message = outcome.message;
     if (!point.ok) diagnostics.duration_ms = milliseconds;
     diagnostics.failures = std::move(m_failures);
     // Catch2's capture (stream in a file) or ours (on stdout): only one of each is set.

@@ -6,7 +6,7 @@
 //     TapWriter writer(std::cout, {DiagnosticsStyle::yaml});
 //     writer.start({1, true}, 2, {}, header);      // fd 1, the tests' own output moved aside
 //     writer.test_starting("adds", "", "");
-//     writer.test_ended({true, "adds"});
+//     writer.test_ended({true});
 //     writer.end(TapWriter::Ending::completed);
 //
 // Every text comes from the encoder (core/tap/tap_encoder.hpp). A crash or a timeout writes
@@ -47,6 +47,15 @@
 
 namespace shardtap {
 
+// How a test case ended: what its point says beyond the name, class and tags it started with.
+struct TapOutcome {
+    bool ok = true;
+    TapDirective directive = TapDirective::none;
+    std::string_view reason;   // the directive's reason
+    std::string_view message;  // what is wrong, for a point that no failure() explains
+    std::optional<double> elapsed_ms;  // nullopt: the writer's own time, from test_starting
+};
+
 // Where a stream goes.
 struct TapOutput {
     int fd = -1;  // -1: the fallback stream given to TapWriter (not async-signal-safe)
@@ -83,10 +92,9 @@ public:
                        std::string_view tags);
     void failure(TapFailure failure);  // a failure of the test case in progress
     // The test case in progress's point, with the description, class and tags it started with.
-    // Its time is outcome.elapsed_ms where the caller measured it, else the writer's, from
-    // test_starting. A failed point (or any, with passing_output) carries the test's output,
-    // which the writer captured or the caller passes (captured_out/err: Catch2's capture).
-    void test_ended(TapPointView const& outcome, std::string_view captured_out = {},
+    // A failed point (or any, with passing_output) carries the test's output, which the writer
+    // captured or the caller passes (captured_out/err: Catch2's capture).
+    void test_ended(TapOutcome const& outcome, std::string_view captured_out = {},
                     std::string_view captured_err = {});
     // A point for a test case that never started (cut off by --abort).
     void not_started(TapPointView point);

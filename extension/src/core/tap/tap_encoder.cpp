@@ -39,6 +39,19 @@ std::optional<std::uint64_t> thousandths(double value) {
     return rounded;
 }
 
+// thousandths(value), with one multiplication where that gives the same: below 1e9, value * 1000
+// in doubles is within 2^-14 of the exact product, so a fraction further than that from one half
+// (all but a few values in a thousand) rounds as the exact one does.
+std::optional<std::uint64_t> rounded_thousandths(double value) {
+    if (!std::signbit(value) && value < 1e9) {
+        double const scaled = value * 1000;
+        auto const whole = static_cast<std::int64_t>(scaled);
+        double const fraction = scaled - static_cast<double>(whole);
+        if (fraction < 0.499 || fraction > 0.501) return static_cast<std::uint64_t>(whole + (fraction > 0.5));
+    }
+    return thousandths(value);
+}
+
 // "00" to "99", for writing two digits with one copy.
 struct TwoDigits {
     char pairs[200] = {};
@@ -56,7 +69,7 @@ constexpr TwoDigits two_digits;
 // no string to allocate.
 constexpr std::size_t milliseconds_room = 320;  // the largest double has 309 digits before the point
 char* write_milliseconds(char* into, double value) {
-    if (auto const n = thousandths(value)) {
+    if (auto const n = rounded_thousandths(value)) {
         std::uint64_t const whole = *n / 1000;
         char* end = whole < 10 ? (*into = static_cast<char>('0' + whole), into + 1)
                                : std::to_chars(into, into + milliseconds_room, whole).ptr;
