@@ -8,12 +8,20 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 using namespace shardtap;
@@ -39,9 +47,14 @@ struct SinkToFile {
 };
 
 // A pipe whose reader starts late, as a CI runner may: once the pipe is full, the flusher's
-// writes block in the middle, and the lines written meanwhile must wait their turn.
+// writes block in the middle, and the lines written meanwhile must wait their turn. The reader
+// starts 150 ms after construction, or, `until_told`, when start_reading() says.
 struct SinkToLatePipe {
-    SinkToLatePipe() : sink(std::cout) {
+    using Clock = std::chrono::steady_clock;
+
+    explicit SinkToLatePipe(bool until_told = false)
+        : read_from(until_told ? Clock::time_point::max() : Clock::now() + std::chrono::milliseconds(150)),
+          sink(std::cout) {
         int ends[2];
         REQUIRE(::pipe(ends) == 0);
         read_end = ends[0];
@@ -52,14 +65,16 @@ struct SinkToLatePipe {
 #endif
         sink.use_descriptor(write_end);
         reader = std::thread([this] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(150));
+            while (Clock::now() < read_from.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
             char chunk[4096];
             for (ssize_t n; (n = ::read(read_end, chunk, sizeof chunk)) > 0;) {
                 received.append(chunk, static_cast<std::size_t>(n));
             }
         });
     }
+    void start_reading(std::chrono::milliseconds after) { read_from = Clock::now() + after; }
     std::string close() {  // everything written, once the sink stopped
+        read_from = Clock::time_point::min();
         sink.stop();
         ::close(write_end);
         reader.join();
@@ -70,10 +85,43 @@ struct SinkToLatePipe {
     int read_end = -1;
     int write_end = -1;
     int capacity = 64 * 1024;  // Linux's default, where it cannot be asked
+    std::atomic<Clock::time_point> read_from;
     std::string received;
     std::thread reader;
     TapSink sink;
 };
+
+// Whether a thread of this process is inside write(2) on `fd`, by /proc/self/task/*/syscall
+// (nullopt where that cannot be read).
+std::optional<bool> blocked_writing(int fd) {
+    DIR* const tasks = ::opendir("/proc/self/task");
+    if (!tasks) return std::nullopt;
+    std::optional<bool> blocked;
+    auto const prefix = std::to_string(SYS_write) + " 0x" + [fd] {
+        char hex[32];
+        std::snprintf(hex, sizeof hex, "%x", static_cast<unsigned>(fd));
+        return std::string(hex);
+    }() + " ";
+    while (dirent const* task = ::readdir(tasks)) {
+        if (task->d_name[0] == '.') continue;
+        std::ifstream file(std::string("/proc/self/task/") + task->d_name + "/syscall");
+        std::string line;
+        if (!std::getline(file, line)) continue;
+        blocked = blocked.value_or(false) || line.rfind(prefix, 0) == 0;
+    }
+    ::closedir(tasks);
+    return blocked;
+}
+
+std::vector<std::string> lines_of(std::string const& text) {
+    std::vector<std::string> lines;
+    for (std::size_t start = 0, end; start < text.size(); start = end + 1) {
+        end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        lines.push_back(text.substr(start, end - start));
+    }
+    return lines;
+}
 
 }  // namespace
 
@@ -137,4 +185,69 @@ TEST_CASE("after a crash's flush, what waited is written and no later line is") 
     out.sink.write_after_crash("Bail out! SIGSEGV\n");
     out.sink.stop();
     CHECK(out.bytes() == "ok 1 - written at once\nok 2 - waits\nBail out! SIGSEGV\n");
+}
+
+TEST_CASE("a crash while the flusher's write is stuck on a full pipe writes those lines again") {
+    // The reader stops reading once the pipe is full, and comes back only 300 ms after the crash:
+    // the flusher is then stuck in its write, holding the writes' lock, which the crash cannot
+    // take (it waits 100 ms for it).
+    SinkToLatePipe out(true);
+    auto const before = TapSink::Clock::now();
+    std::string const fill(static_cast<std::size_t>(out.capacity) - 1, 'p');
+    out.sink.write(fill + "\n");  // fits the empty pipe exactly: written at once
+    out.sink.write("ok 2 - taken by the flusher\n");
+    out.sink.write("ok 3 - taken by the flusher\n");
+    auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    std::optional<bool> stuck;
+    while (!(stuck = blocked_writing(out.write_end)).value_or(true) &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (!stuck) {
+        out.close();
+        SKIP("no /proc/self/task/*/syscall here to see the flusher stuck");
+    }
+    REQUIRE(*stuck);  // the flusher took ok 2 and 3, and its write waits for room in the pipe
+    // The caller's reading from before the flusher's: it waits (with a later one, the test thread
+    // would queue behind the stuck write).
+    out.sink.write("ok 4 - waiting\n", before);
+    out.start_reading(std::chrono::milliseconds(300));
+    out.sink.flush_after_crash();
+    out.sink.write_after_crash("Bail out! SIGSEGV\n");
+    auto const lines = lines_of(out.close());
+
+    // Each line whole (a write of less than PIPE_BUF is one piece); the taken ones twice, by the
+    // flusher and again by the crash (in a real crash the process ends before the flusher's write
+    // can finish); and the crash's writes in their order.
+    std::vector<std::string> const known{fill, "ok 2 - taken by the flusher", "ok 3 - taken by the flusher",
+                                         "ok 4 - waiting", "Bail out! SIGSEGV"};
+    for (auto const& line : lines) CHECK(std::find(known.begin(), known.end(), line) != known.end());
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.front() == fill);
+    auto at = lines.begin();
+    for (auto const& line : {known[1], known[2], known[3], known[4]}) {
+        at = std::find(at, lines.end(), line);
+        CAPTURE(line);
+        REQUIRE(at != lines.end());
+    }
+    CHECK(std::count(lines.begin(), lines.end(), known[1]) == 2);
+    CHECK(std::count(lines.begin(), lines.end(), known[2]) == 2);
+    CHECK(std::count(lines.begin(), lines.end(), known[3]) == 1);
+}
+
+TEST_CASE("after stop(), a burst starts the flusher again") {
+    SinkToFile out;
+    out.sink.write("ok 1 - written at once\n");
+    out.sink.write("ok 2 - waits for the flusher\n");
+    out.sink.stop();  // writes ok 2, ends the flusher
+    CHECK(out.bytes() == "ok 1 - written at once\nok 2 - waits for the flusher\n");
+    out.sink.write("ok 3 - waits for a new flusher\n");  // within the latency of stop()'s write
+    // Nothing more from the test thread: only a flusher started again writes it.
+    auto const expected =
+        "ok 1 - written at once\nok 2 - waits for the flusher\nok 3 - waits for a new flusher\n";
+    auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (out.bytes() != expected && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(out.bytes() == expected);
 }
