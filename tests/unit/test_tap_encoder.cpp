@@ -192,7 +192,7 @@ TEST_CASE("a time is written as printf's %.3f writes it: the exact value, halves
         values.insert(values.end(), {k / 16.0, k / 2048.0, half, std::nextafter(half, 0.0),
                                      std::nextafter(half, 1e9), k * 1.2345e-3, k * 7654.321});
     }
-    // Random, from 2^-10 to 2^41 ms: every magnitude a test case's time takes, and past the
+    // Random, from 2^-10 to 2^40 ms: every magnitude a test case's time takes, and past the
     // one-multiplication path's bound (1e9).
     std::mt19937_64 random(20);
     for (int i = 0; i < 200000; ++i) {

@@ -72,8 +72,10 @@ struct SinkToLatePipe {
             }
         });
     }
+    ~SinkToLatePipe() { close(); }  // also when a REQUIRE fails with the reader held back
     void start_reading(std::chrono::milliseconds after) { read_from = Clock::now() + after; }
     std::string close() {  // everything written, once the sink stopped
+        if (!reader.joinable()) return received;
         read_from = Clock::time_point::min();
         sink.stop();
         ::close(write_end);
@@ -91,26 +93,35 @@ struct SinkToLatePipe {
     TapSink sink;
 };
 
-// Whether a thread of this process is inside write(2) on `fd`, by /proc/self/task/*/syscall
+// How many threads of this process are inside write(2) on `fd`, by /proc/self/task/*/syscall
 // (nullopt where that cannot be read).
-std::optional<bool> blocked_writing(int fd) {
+std::optional<int> threads_writing(int fd) {
     DIR* const tasks = ::opendir("/proc/self/task");
     if (!tasks) return std::nullopt;
-    std::optional<bool> blocked;
-    auto const prefix = std::to_string(SYS_write) + " 0x" + [fd] {
-        char hex[32];
-        std::snprintf(hex, sizeof hex, "%x", static_cast<unsigned>(fd));
-        return std::string(hex);
-    }() + " ";
+    char prefix[64];
+    std::snprintf(prefix, sizeof prefix, "%ld 0x%x ", static_cast<long>(SYS_write),
+                  static_cast<unsigned>(fd));
+    std::optional<int> writing;
     while (dirent const* task = ::readdir(tasks)) {
         if (task->d_name[0] == '.') continue;
         std::ifstream file(std::string("/proc/self/task/") + task->d_name + "/syscall");
         std::string line;
         if (!std::getline(file, line)) continue;
-        blocked = blocked.value_or(false) || line.rfind(prefix, 0) == 0;
+        writing = writing.value_or(0) + (line.rfind(prefix, 0) == 0 ? 1 : 0);
     }
     ::closedir(tasks);
-    return blocked;
+    return writing;
+}
+
+// Waits up to 10 s for `count` threads inside write(2) on `fd`; what it saw last.
+std::optional<int> wait_for_writers(int fd, int count) {
+    auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    std::optional<int> writing;
+    while ((writing = threads_writing(fd)) && *writing < count &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return writing;
 }
 
 std::vector<std::string> lines_of(std::string const& text) {
@@ -188,32 +199,29 @@ TEST_CASE("after a crash's flush, what waited is written and no later line is") 
 }
 
 TEST_CASE("a crash while the flusher's write is stuck on a full pipe writes those lines again") {
-    // The reader stops reading once the pipe is full, and comes back only 300 ms after the crash:
-    // the flusher is then stuck in its write, holding the writes' lock, which the crash cannot
-    // take (it waits 100 ms for it).
+    // The reader stops reading once the pipe is full, and comes back only when the crash's own
+    // write waits too: the flusher is stuck in its write meanwhile, holding the writes' lock,
+    // which the crash cannot take (it waits 100 ms for it).
     SinkToLatePipe out(true);
+    // Every write carries this reading: the first is written at once, every later one waits for
+    // the flusher, however slow the machine (with a later reading, a line could be written at once,
+    // by the test thread, into the full pipe).
     auto const before = TapSink::Clock::now();
     std::string const fill(static_cast<std::size_t>(out.capacity) - 1, 'p');
-    out.sink.write(fill + "\n");  // fits the empty pipe exactly: written at once
-    out.sink.write("ok 2 - taken by the flusher\n");
-    out.sink.write("ok 3 - taken by the flusher\n");
-    auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    std::optional<bool> stuck;
-    while (!(stuck = blocked_writing(out.write_end)).value_or(true) &&
-           std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    if (!stuck) {
-        out.close();
-        SKIP("no /proc/self/task/*/syscall here to see the flusher stuck");
-    }
-    REQUIRE(*stuck);  // the flusher took ok 2 and 3, and its write waits for room in the pipe
-    // The caller's reading from before the flusher's: it waits (with a later one, the test thread
-    // would queue behind the stuck write).
+    out.sink.write(fill + "\n", before);  // fits the empty pipe exactly
+    std::string const taken = "ok 2 - taken by the flusher\nok 3 - taken by the flusher\n";
+    out.sink.write(taken, before);
+    auto const stuck = wait_for_writers(out.write_end, 1);
+    if (!stuck) SKIP("no /proc/self/task/*/syscall here to see a write wait");
+    REQUIRE(*stuck == 1);  // the flusher took ok 2 and 3, and its write waits for room in the pipe
     out.sink.write("ok 4 - waiting\n", before);
-    out.start_reading(std::chrono::milliseconds(300));
+    std::thread release([&out] {
+        wait_for_writers(out.write_end, 2);  // the crash writes what the flusher took, again
+        out.start_reading(std::chrono::milliseconds(0));
+    });
     out.sink.flush_after_crash();
     out.sink.write_after_crash("Bail out! SIGSEGV\n");
+    release.join();
     auto const lines = lines_of(out.close());
 
     // Each line whole (a write of less than PIPE_BUF is one piece); the taken ones twice, by the
@@ -237,14 +245,16 @@ TEST_CASE("a crash while the flusher's write is stuck on a full pipe writes thos
 
 TEST_CASE("after stop(), a burst starts the flusher again") {
     SinkToFile out;
-    out.sink.write("ok 1 - written at once\n");
-    out.sink.write("ok 2 - waits for the flusher\n");
-    out.sink.stop();  // writes ok 2, ends the flusher
-    CHECK(out.bytes() == "ok 1 - written at once\nok 2 - waits for the flusher\n");
-    out.sink.write("ok 3 - waits for a new flusher\n");  // within the latency of stop()'s write
+    // Every write carries this reading: ok 1 is written at once, ok 2 and 3 wait (a later reading
+    // could find the latency past, on a slow machine, and write them at once).
+    auto const before = TapSink::Clock::now();
+    out.sink.write("ok 1 - written at once\n", before);
+    out.sink.write("ok 2 - waits\n", before);
+    out.sink.stop();  // writes ok 2, if the flusher did not, and ends the flusher
+    CHECK(out.bytes() == "ok 1 - written at once\nok 2 - waits\n");
+    out.sink.write("ok 3 - waits for a new flusher\n", before);
     // Nothing more from the test thread: only a flusher started again writes it.
-    auto const expected =
-        "ok 1 - written at once\nok 2 - waits for the flusher\nok 3 - waits for a new flusher\n";
+    auto const expected = "ok 1 - written at once\nok 2 - waits\nok 3 - waits for a new flusher\n";
     auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (out.bytes() != expected && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
