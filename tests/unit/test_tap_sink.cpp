@@ -39,6 +39,15 @@ struct SinkToFile {
         ::close(fd);
     }
     std::string bytes() const { return read_file(path); }
+    // The file once it holds `expected`, or as it is after 5 s.
+    std::string eventually(std::string const& expected) const {
+        auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        std::string now = bytes();
+        for (; now != expected && std::chrono::steady_clock::now() < deadline; now = bytes()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return now;
+    }
 
     TemporaryDirectory directory;
     std::string path = directory.file("node.tap");
@@ -174,12 +183,8 @@ TEST_CASE("a line that waits is written by the flusher while the test thread is 
         expected += "ok " + tag + " - written at once\nok " + tag + " - waits for the flusher\n";
         // The test thread writes nothing more: it runs a long test case. The flusher, started by
         // the first burst and asleep since, must write the line anyway (stop() is not called).
-        auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-        while (out.bytes() != expected && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
         CAPTURE(burst);
-        REQUIRE(out.bytes() == expected);
+        REQUIRE(out.eventually(expected) == expected);
         std::this_thread::sleep_for(TapSink::latency + std::chrono::milliseconds(5));
     }
 }
@@ -254,10 +259,6 @@ TEST_CASE("after stop(), a burst starts the flusher again") {
     CHECK(out.bytes() == "ok 1 - written at once\nok 2 - waits\n");
     out.sink.write("ok 3 - waits for a new flusher\n", before);
     // Nothing more from the test thread: only a flusher started again writes it.
-    auto const expected = "ok 1 - written at once\nok 2 - waits\nok 3 - waits for a new flusher\n";
-    auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (out.bytes() != expected && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    CHECK(out.bytes() == expected);
+    std::string const expected = "ok 1 - written at once\nok 2 - waits\nok 3 - waits for a new flusher\n";
+    CHECK(out.eventually(expected) == expected);
 }
